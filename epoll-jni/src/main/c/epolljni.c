@@ -1,0 +1,237 @@
+/*
+ * The C half of epoll-jni: one JNI function per system call, nothing more.
+ *
+ * Each function makes its syscall and returns the result, or -errno when it
+ * failed. Deciding what a failure means (retry, would-block, exception text)
+ * is policy, and policy lives in Java (workbook.epoll.*), where students can
+ * read it next to the code that uses it.
+ *
+ * The signatures come from workbook_epoll_Native.h, which javac -h generates
+ * from Native.java during the build: a mismatch does not compile.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <linux/tcp.h> /* not <netinet/tcp.h>: glibc's struct tcp_info lacks tcpi_data_segs_out */
+#include <sys/epoll.h>
+#include <sys/socket.h>
+
+#include "workbook_epoll_Native.h"
+
+/* recv and send copy through a stack buffer of this size; a larger request
+ * simply transfers at most this much, which both calls are allowed to do. */
+#define COPY_BUFFER 65536
+
+/* An IPv4 socket address crosses JNI as 6 bytes: address, then port, both in
+ * network byte order, exactly as they sit in struct sockaddr_in. */
+#define ADDRESS_BYTES 6
+
+static jint failed(void) { return -errno; }
+
+static void address_to_java(JNIEnv *env, jbyteArray out, const struct sockaddr_in *sin) {
+    jbyte bytes[ADDRESS_BYTES];
+    memcpy(bytes, &sin->sin_addr.s_addr, 4);
+    memcpy(bytes + 4, &sin->sin_port, 2);
+    (*env)->SetByteArrayRegion(env, out, 0, ADDRESS_BYTES, bytes);
+}
+
+/* Constants are looked up by name so that Java takes every value from the C
+ * headers; -1 means "no such name here", which Java reports. */
+#define CONSTANT(name) { #name, name }
+static const struct { const char *name; int value; } constants[] = {
+    CONSTANT(AF_INET), CONSTANT(SOCK_STREAM), CONSTANT(SOCK_NONBLOCK), CONSTANT(SOCK_CLOEXEC),
+    CONSTANT(SOL_SOCKET), CONSTANT(SO_REUSEADDR), CONSTANT(SO_REUSEPORT), CONSTANT(SO_ERROR),
+    CONSTANT(SO_RCVBUF), CONSTANT(SO_SNDBUF), CONSTANT(SO_KEEPALIVE), CONSTANT(SO_LINGER),
+    CONSTANT(IPPROTO_TCP), CONSTANT(TCP_NODELAY), CONSTANT(TCP_CORK), CONSTANT(TCP_INFO),
+    CONSTANT(SHUT_RD), CONSTANT(SHUT_WR), CONSTANT(SHUT_RDWR), CONSTANT(MSG_NOSIGNAL),
+    CONSTANT(F_GETFL), CONSTANT(F_SETFL), CONSTANT(O_NONBLOCK),
+    CONSTANT(EPOLL_CLOEXEC), CONSTANT(EPOLL_CTL_ADD), CONSTANT(EPOLL_CTL_MOD), CONSTANT(EPOLL_CTL_DEL),
+    CONSTANT(EPOLLIN), CONSTANT(EPOLLOUT), CONSTANT(EPOLLPRI), CONSTANT(EPOLLERR),
+    CONSTANT(EPOLLHUP), CONSTANT(EPOLLRDHUP), CONSTANT(EPOLLET), CONSTANT(EPOLLONESHOT),
+    CONSTANT(EAGAIN), CONSTANT(EWOULDBLOCK), CONSTANT(EINTR),
+};
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_constant(JNIEnv *env, jclass cls, jstring name) {
+    (void) cls;
+    const char *chars = (*env)->GetStringUTFChars(env, name, NULL);
+    if (chars == NULL) return -1; /* OutOfMemoryError is pending */
+    jint value = -1;
+    for (size_t i = 0; i < sizeof constants / sizeof constants[0]; i++) {
+        if (strcmp(chars, constants[i].name) == 0) { value = (jint) constants[i].value; break; }
+    }
+    (*env)->ReleaseStringUTFChars(env, name, chars);
+    return value;
+}
+
+/* errno's symbolic name, for messages like "[Errno 11 EAGAIN]". A table
+ * rather than glibc's strerrorname_np keeps other C libraries building. */
+#define ERRNO_NAME(e) case e: return #e
+static const char *errno_name(int e) {
+    switch (e) {
+    ERRNO_NAME(EPERM); ERRNO_NAME(ENOENT); ERRNO_NAME(EINTR); ERRNO_NAME(EIO);
+    ERRNO_NAME(EBADF); ERRNO_NAME(EAGAIN); ERRNO_NAME(ENOMEM); ERRNO_NAME(EACCES);
+    ERRNO_NAME(EFAULT); ERRNO_NAME(EEXIST); ERRNO_NAME(ENOTDIR); ERRNO_NAME(EINVAL);
+    ERRNO_NAME(ENFILE); ERRNO_NAME(EMFILE); ERRNO_NAME(ENOSPC); ERRNO_NAME(EPIPE);
+    ERRNO_NAME(ELOOP); ERRNO_NAME(ENOTSOCK); ERRNO_NAME(EDESTADDRREQ); ERRNO_NAME(EMSGSIZE);
+    ERRNO_NAME(EPROTOTYPE); ERRNO_NAME(ENOPROTOOPT); ERRNO_NAME(EPROTONOSUPPORT);
+    ERRNO_NAME(EOPNOTSUPP); ERRNO_NAME(EAFNOSUPPORT); ERRNO_NAME(EADDRINUSE);
+    ERRNO_NAME(EADDRNOTAVAIL); ERRNO_NAME(ENETDOWN); ERRNO_NAME(ENETUNREACH);
+    ERRNO_NAME(ECONNABORTED); ERRNO_NAME(ECONNRESET); ERRNO_NAME(ENOBUFS);
+    ERRNO_NAME(EISCONN); ERRNO_NAME(ENOTCONN); ERRNO_NAME(ETIMEDOUT);
+    ERRNO_NAME(ECONNREFUSED); ERRNO_NAME(EHOSTUNREACH); ERRNO_NAME(EALREADY);
+    ERRNO_NAME(EINPROGRESS);
+    default: return "E?";
+    }
+}
+
+JNIEXPORT jstring JNICALL Java_workbook_epoll_Native_errnoName(JNIEnv *env, jclass cls, jint e) {
+    (void) cls;
+    return (*env)->NewStringUTF(env, errno_name(e));
+}
+
+JNIEXPORT jstring JNICALL Java_workbook_epoll_Native_strerror(JNIEnv *env, jclass cls, jint e) {
+    (void) cls;
+    char text[256];
+    /* The GNU strerror_r may return a static string instead of filling text. */
+    return (*env)->NewStringUTF(env, strerror_r(e, text, sizeof text));
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_socket(JNIEnv *env, jclass cls, jint domain, jint type, jint protocol) {
+    (void) env; (void) cls;
+    int fd = socket(domain, type, protocol);
+    return fd < 0 ? failed() : fd;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_setsockopt(JNIEnv *env, jclass cls, jint fd, jint level, jint name, jint value) {
+    (void) env; (void) cls;
+    int v = value;
+    return setsockopt(fd, level, name, &v, sizeof v) < 0 ? failed() : 0;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_getsockopt(JNIEnv *env, jclass cls, jint fd, jint level, jint name, jintArray valueOut) {
+    (void) cls;
+    int v = 0;
+    socklen_t length = sizeof v;
+    if (getsockopt(fd, level, name, &v, &length) < 0) return failed();
+    jint result = v;
+    (*env)->SetIntArrayRegion(env, valueOut, 0, 1, &result);
+    return 0;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_bind(JNIEnv *env, jclass cls, jint fd, jbyteArray address) {
+    (void) cls;
+    struct sockaddr_in sin = { .sin_family = AF_INET };
+    jbyte bytes[ADDRESS_BYTES];
+    (*env)->GetByteArrayRegion(env, address, 0, ADDRESS_BYTES, bytes);
+    memcpy(&sin.sin_addr.s_addr, bytes, 4);
+    memcpy(&sin.sin_port, bytes + 4, 2);
+    return bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0 ? failed() : 0;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_listen(JNIEnv *env, jclass cls, jint fd, jint backlog) {
+    (void) env; (void) cls;
+    return listen(fd, backlog) < 0 ? failed() : 0;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_getsockname(JNIEnv *env, jclass cls, jint fd, jbyteArray addressOut) {
+    (void) cls;
+    struct sockaddr_in sin;
+    socklen_t length = sizeof sin;
+    if (getsockname(fd, (struct sockaddr *) &sin, &length) < 0) return failed();
+    address_to_java(env, addressOut, &sin);
+    return 0;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_accept4(JNIEnv *env, jclass cls, jint fd, jbyteArray peerOut, jint flags) {
+    (void) cls;
+    struct sockaddr_in sin;
+    socklen_t length = sizeof sin;
+    int connection = accept4(fd, (struct sockaddr *) &sin, &length, flags);
+    if (connection < 0) return failed();
+    address_to_java(env, peerOut, &sin);
+    return connection;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_fcntl(JNIEnv *env, jclass cls, jint fd, jint command, jint argument) {
+    (void) env; (void) cls;
+    int result = fcntl(fd, command, argument);
+    return result < 0 ? failed() : result;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_recv(JNIEnv *env, jclass cls, jint fd, jbyteArray buffer, jint offset, jint length, jint flags) {
+    (void) cls;
+    char copy[COPY_BUFFER];
+    size_t wanted = length < COPY_BUFFER ? (size_t) length : COPY_BUFFER;
+    ssize_t received = recv(fd, copy, wanted, flags);
+    if (received < 0) return failed();
+    (*env)->SetByteArrayRegion(env, buffer, offset, (jsize) received, (const jbyte *) copy);
+    return (jint) received;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_send(JNIEnv *env, jclass cls, jint fd, jbyteArray buffer, jint offset, jint length, jint flags) {
+    (void) cls;
+    char copy[COPY_BUFFER];
+    jsize wanted = length < COPY_BUFFER ? length : COPY_BUFFER;
+    (*env)->GetByteArrayRegion(env, buffer, offset, wanted, (jbyte *) copy);
+    ssize_t sent = send(fd, copy, (size_t) wanted, flags);
+    return sent < 0 ? failed() : (jint) sent;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_shutdown(JNIEnv *env, jclass cls, jint fd, jint how) {
+    (void) env; (void) cls;
+    return shutdown(fd, how) < 0 ? failed() : 0;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_close(JNIEnv *env, jclass cls, jint fd) {
+    (void) env; (void) cls;
+    return close(fd) < 0 ? failed() : 0;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_epollCreate1(JNIEnv *env, jclass cls, jint flags) {
+    (void) env; (void) cls;
+    int epfd = epoll_create1(flags);
+    return epfd < 0 ? failed() : epfd;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_epollCtl(JNIEnv *env, jclass cls, jint epfd, jint op, jint fd, jint events) {
+    (void) env; (void) cls;
+    /* The registration remembers the fd in data.fd; epoll_wait hands it back. */
+    struct epoll_event event = { .events = (uint32_t) events, .data.fd = fd };
+    return epoll_ctl(epfd, op, fd, &event) < 0 ? failed() : 0;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_epollWait(JNIEnv *env, jclass cls, jint epfd, jintArray pairsOut, jint maxEvents, jint timeoutMillis) {
+    (void) cls;
+    /* struct epoll_event is packed on x86_64 and not elsewhere, so it never
+     * crosses into Java: each event becomes an (fd, events) pair of ints. */
+    struct epoll_event events[maxEvents];
+    int ready = epoll_wait(epfd, events, maxEvents, timeoutMillis);
+    if (ready < 0) return failed();
+    jint pairs[2 * (ready > 0 ? ready : 1)];
+    for (int i = 0; i < ready; i++) {
+        pairs[2 * i] = events[i].data.fd;
+        pairs[2 * i + 1] = (jint) events[i].events;
+    }
+    (*env)->SetIntArrayRegion(env, pairsOut, 0, 2 * ready, pairs);
+    return ready;
+}
+
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_tcpInfo(JNIEnv *env, jclass cls, jint fd, jlongArray figuresOut) {
+    (void) cls;
+    struct tcp_info info;
+    socklen_t length = sizeof info;
+    memset(&info, 0, sizeof info);
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) < 0) return failed();
+    /* The order is TcpInfo's constructor order in Java. */
+    jlong figures[] = {
+        info.tcpi_state, info.tcpi_rtt, info.tcpi_rttvar, info.tcpi_snd_mss,
+        info.tcpi_snd_cwnd, info.tcpi_total_retrans, info.tcpi_segs_out, info.tcpi_data_segs_out,
+        info.tcpi_segs_in, info.tcpi_data_segs_in,
+    };
+    (*env)->SetLongArrayRegion(env, figuresOut, 0, sizeof figures / sizeof figures[0], figures);
+    return 0;
+}

@@ -1,0 +1,151 @@
+package workbook.epoll;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An epoll instance: the Java counterpart of Python's {@code select.epoll}.
+ * Each method is one system call (named in its Javadoc); a failed call
+ * throws {@link ErrnoException}.
+ *
+ * <p>A registration belongs to the open file, not to the number: unregister
+ * a descriptor before closing it. EPOLLHUP and EPOLLERR are reported even
+ * when not asked for (even with mask 0). {@link #EPOLLET} is bit 31, so
+ * masks that hold it are negative ints: print them with {@link #maskToString}
+ * or in hex. Not thread-safe: poll reuses one buffer.
+ */
+public final class Epoll implements AutoCloseable {
+    public static final int EPOLLIN = Native.require("EPOLLIN");
+    public static final int EPOLLOUT = Native.require("EPOLLOUT");
+    public static final int EPOLLPRI = Native.require("EPOLLPRI");
+    public static final int EPOLLERR = Native.require("EPOLLERR");
+    public static final int EPOLLHUP = Native.require("EPOLLHUP");
+    public static final int EPOLLRDHUP = Native.require("EPOLLRDHUP");
+    public static final int EPOLLET = Native.require("EPOLLET");
+    public static final int EPOLLONESHOT = Native.require("EPOLLONESHOT");
+
+    private static final int EPOLL_CLOEXEC = Native.require("EPOLL_CLOEXEC");
+    private static final int EPOLL_CTL_ADD = Native.require("EPOLL_CTL_ADD");
+    private static final int EPOLL_CTL_MOD = Native.require("EPOLL_CTL_MOD");
+    private static final int EPOLL_CTL_DEL = Native.require("EPOLL_CTL_DEL");
+    private static final int EINTR = Native.require("EINTR");
+
+    /** Python's default when maxevents is not given (FD_SETSIZE - 1). */
+    public static final int DEFAULT_MAX_EVENTS = 1023;
+    private static final int MAX_EVENTS_LIMIT = 65536;
+
+    private static final String[] NAMES = {"EPOLLIN", "EPOLLPRI", "EPOLLOUT", "EPOLLERR", "EPOLLHUP", "EPOLLRDHUP", "EPOLLONESHOT", "EPOLLET"};
+    private static final int[] BITS = {EPOLLIN, EPOLLPRI, EPOLLOUT, EPOLLERR, EPOLLHUP, EPOLLRDHUP, EPOLLONESHOT, EPOLLET};
+
+    /** One ready descriptor: its number and the events that are ready on it. */
+    public record Event(int fileno, int events) {
+        @Override
+        public String toString() {
+            return "(" + fileno + ", " + maskToString(events) + ")";
+        }
+    }
+
+    private int epfd;
+    private int[] pairs = new int[0];
+
+    /** A new epoll instance: {@code epoll_create1(EPOLL_CLOEXEC)}. */
+    public Epoll() throws ErrnoException {
+        epfd = LinuxSocket.check(Native.epollCreate1(EPOLL_CLOEXEC), "epoll_create1(EPOLL_CLOEXEC)");
+    }
+
+    /** The epoll instance's own descriptor (no system call); -1 once closed. */
+    public int fileno() {
+        return epfd;
+    }
+
+    /** Watches {@code fd} for the events in {@code mask}: {@code epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event)}. */
+    public void register(int fd, int mask) throws ErrnoException {
+        control(EPOLL_CTL_ADD, "ADD", fd, mask);
+    }
+
+    /** Replaces the mask of a watched {@code fd}: {@code epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &event)}. */
+    public void modify(int fd, int mask) throws ErrnoException {
+        control(EPOLL_CTL_MOD, "MOD", fd, mask);
+    }
+
+    /** Stops watching {@code fd}: {@code epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL)}. */
+    public void unregister(int fd) throws ErrnoException {
+        control(EPOLL_CTL_DEL, "DEL", fd, 0);
+    }
+
+    private void control(int op, String opName, int fd, int mask) throws ErrnoException {
+        LinuxSocket.check(Native.epollCtl(epfd, op, fd, mask), "epoll_ctl(" + opName + ", fd " + fd + ")");
+    }
+
+    /**
+     * Waits for events, at most {@code timeoutSeconds} (rounded up to whole
+     * milliseconds; negative waits forever; 0 only looks):
+     * {@code epoll_wait(epfd, events, 1023, timeout_ms)}. Returns the ready
+     * descriptors, none when the time ran out. A signal interrupting the wait
+     * (EINTR) does not end it: it is retried with the time left.
+     */
+    public List<Event> poll(double timeoutSeconds) throws ErrnoException {
+        return poll(timeoutSeconds, DEFAULT_MAX_EVENTS);
+    }
+
+    /** As {@link #poll(double)}, returning at most {@code maxEvents} events per call. */
+    public List<Event> poll(double timeoutSeconds, int maxEvents) throws ErrnoException {
+        if (maxEvents < 1 || maxEvents > MAX_EVENTS_LIMIT) {
+            throw new IllegalArgumentException("maxEvents must be 1.." + MAX_EVENTS_LIMIT + ", not " + maxEvents);
+        }
+        if (pairs.length < 2 * maxEvents) {
+            pairs = new int[2 * maxEvents];
+        }
+        long timeoutMillis = timeoutSeconds < 0 ? -1 : (long) Math.ceil(timeoutSeconds * 1000);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, 0));
+        int ready;
+        while (true) {
+            int waitMillis = (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
+            ready = Native.epollWait(epfd, pairs, maxEvents, waitMillis);
+            if (ready != -EINTR) {
+                break;
+            }
+            if (timeoutMillis >= 0) {
+                // Round up so a wait never ends early, just like the first one.
+                timeoutMillis = Math.max(0, -Math.floorDiv(-(deadline - System.nanoTime()), 1_000_000L));
+            }
+        }
+        LinuxSocket.check(ready, "epoll_wait(epfd " + epfd + ")");
+        List<Event> events = new ArrayList<>(ready);
+        for (int i = 0; i < ready; i++) {
+            events.add(new Event(pairs[2 * i], pairs[2 * i + 1]));
+        }
+        return events;
+    }
+
+    /** Releases the epoll instance: {@code close(epfd)}. Closing twice is harmless; never retried. */
+    @Override
+    public void close() throws ErrnoException {
+        int closing = epfd;
+        if (closing < 0) {
+            return;
+        }
+        epfd = -1;
+        LinuxSocket.check(Native.close(closing), "close(epfd " + closing + ")");
+    }
+
+    /** Names the bits of an event mask, e.g. {@code EPOLLIN|EPOLLET}; unknown bits in hex; 0 is "0". */
+    public static String maskToString(int mask) {
+        if (mask == 0) {
+            return "0";
+        }
+        StringBuilder names = new StringBuilder();
+        int rest = mask;
+        for (int i = 0; i < BITS.length; i++) {
+            if ((mask & BITS[i]) != 0) {
+                names.append(names.length() == 0 ? "" : "|").append(NAMES[i]);
+                rest &= ~BITS[i];
+            }
+        }
+        if (rest != 0) {
+            names.append(names.length() == 0 ? "" : "|").append("0x").append(Integer.toHexString(rest));
+        }
+        return names.toString();
+    }
+}

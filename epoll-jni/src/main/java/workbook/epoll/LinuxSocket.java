@@ -1,0 +1,248 @@
+package workbook.epoll;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/**
+ * A TCP/IPv4 socket held as a bare file descriptor: the Java counterpart of
+ * the Python {@code socket.socket} objects the article uses. Each method is
+ * one system call (named in its Javadoc); a failed call throws
+ * {@link ErrnoException}, or {@link WouldBlockException} when a non-blocking
+ * socket has nothing to do right now.
+ *
+ * <p>Every descriptor is created close-on-exec, so a child process never
+ * inherits it. Not thread-safe, like the article's single-threaded servers.
+ */
+public final class LinuxSocket implements AutoCloseable {
+    public static final int AF_INET = Native.require("AF_INET");
+    public static final int SOCK_STREAM = Native.require("SOCK_STREAM");
+    public static final int SOL_SOCKET = Native.require("SOL_SOCKET");
+    public static final int SO_REUSEADDR = Native.require("SO_REUSEADDR");
+    public static final int SO_REUSEPORT = Native.require("SO_REUSEPORT");
+    public static final int SO_ERROR = Native.require("SO_ERROR");
+    public static final int SO_RCVBUF = Native.require("SO_RCVBUF");
+    public static final int SO_SNDBUF = Native.require("SO_SNDBUF");
+    public static final int SO_KEEPALIVE = Native.require("SO_KEEPALIVE");
+    public static final int IPPROTO_TCP = Native.require("IPPROTO_TCP");
+    public static final int TCP_NODELAY = Native.require("TCP_NODELAY");
+    public static final int TCP_CORK = Native.require("TCP_CORK");
+    public static final int SHUT_RD = Native.require("SHUT_RD");
+    public static final int SHUT_WR = Native.require("SHUT_WR");
+    public static final int SHUT_RDWR = Native.require("SHUT_RDWR");
+
+    private static final int SOCK_NONBLOCK = Native.require("SOCK_NONBLOCK");
+    private static final int SOCK_CLOEXEC = Native.require("SOCK_CLOEXEC");
+    private static final int MSG_NOSIGNAL = Native.require("MSG_NOSIGNAL");
+    private static final int F_GETFL = Native.require("F_GETFL");
+    private static final int F_SETFL = Native.require("F_SETFL");
+    private static final int O_NONBLOCK = Native.require("O_NONBLOCK");
+    private static final int ADDRESS_BYTES = 6;
+
+    /** A connection returned by {@link #accept()}, with the peer's address. */
+    public record Accepted(LinuxSocket socket, InetSocketAddress address) {
+    }
+
+    private int fd;
+
+    private LinuxSocket(int fd) {
+        this.fd = fd;
+    }
+
+    /**
+     * A new TCP/IPv4 socket: {@code socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)}.
+     */
+    public static LinuxSocket tcp() throws ErrnoException {
+        return new LinuxSocket(check(Native.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket(AF_INET, SOCK_STREAM)"));
+    }
+
+    /** The file descriptor number (no system call); -1 once closed. */
+    public int fileno() {
+        return fd;
+    }
+
+    /** Sets an int-valued option: {@code setsockopt(fd, level, option, &value, sizeof(int))}. */
+    public void setsockopt(int level, int option, int value) throws ErrnoException {
+        check(Native.setsockopt(fd, level, option, value), "setsockopt(fd " + fd + ", " + level + ", " + option + ")");
+    }
+
+    /** Reads an int-valued option: {@code getsockopt(fd, level, option, &value, &length)}. */
+    public int getsockopt(int level, int option) throws ErrnoException {
+        int[] value = new int[1];
+        check(Native.getsockopt(fd, level, option, value), "getsockopt(fd " + fd + ", " + level + ", " + option + ")");
+        return value[0];
+    }
+
+    /** Connection figures: {@code getsockopt(fd, IPPROTO_TCP, TCP_INFO, &tcp_info, &length)}. */
+    public TcpInfo tcpInfo() throws ErrnoException {
+        long[] figures = new long[TcpInfo.FIGURES];
+        check(Native.tcpInfo(fd, figures), "getsockopt(fd " + fd + ", TCP_INFO)");
+        return TcpInfo.of(figures);
+    }
+
+    /**
+     * Binds to an IPv4 address given as a literal ("0.0.0.0", "127.0.0.1"):
+     * {@code bind(fd, &sockaddr_in, sizeof sockaddr_in)}. Port 0 lets the
+     * kernel pick a free port; {@link #getsockname()} tells which.
+     */
+    public void bind(String host, int port) throws ErrnoException {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, not " + port);
+        }
+        byte[] address = Arrays.copyOf(ipv4Literal(host), ADDRESS_BYTES);
+        address[4] = (byte) (port >>> 8);
+        address[5] = (byte) port;
+        check(Native.bind(fd, address), "bind(fd " + fd + ", " + host + ":" + port + ")");
+    }
+
+    /** Marks the socket as accepting connections: {@code listen(fd, backlog)}. */
+    public void listen(int backlog) throws ErrnoException {
+        check(Native.listen(fd, backlog), "listen(fd " + fd + ", " + backlog + ")");
+    }
+
+    /** The local address and port: {@code getsockname(fd, &sockaddr_in, &length)}. */
+    public InetSocketAddress getsockname() throws ErrnoException {
+        byte[] address = new byte[ADDRESS_BYTES];
+        check(Native.getsockname(fd, address), "getsockname(fd " + fd + ")");
+        return toSocketAddress(address);
+    }
+
+    /**
+     * Switches O_NONBLOCK on ({@code blocking == false}) or off: two calls,
+     * {@code fcntl(fd, F_GETFL)} then {@code fcntl(fd, F_SETFL, flags)}.
+     */
+    public void setblocking(boolean blocking) throws ErrnoException {
+        int flags = check(Native.fcntl(fd, F_GETFL, 0), "fcntl(fd " + fd + ", F_GETFL)");
+        int wanted = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK;
+        if (wanted != flags) {
+            check(Native.fcntl(fd, F_SETFL, wanted), "fcntl(fd " + fd + ", F_SETFL)");
+        }
+    }
+
+    /** Whether O_NONBLOCK is off: {@code fcntl(fd, F_GETFL)}. */
+    public boolean isBlocking() throws ErrnoException {
+        return (check(Native.fcntl(fd, F_GETFL, 0), "fcntl(fd " + fd + ", F_GETFL)") & O_NONBLOCK) == 0;
+    }
+
+    /**
+     * Takes the next connection off the accept queue, as a blocking,
+     * close-on-exec socket: {@code accept4(fd, &peer, &length, SOCK_CLOEXEC)}.
+     * On a non-blocking listening socket with an empty queue it throws
+     * {@link WouldBlockException}.
+     */
+    public Accepted accept() throws ErrnoException {
+        return accept(false);
+    }
+
+    /**
+     * As {@link #accept()}, and with {@code nonBlocking} the new socket is
+     * born non-blocking: {@code accept4(fd, &peer, &length, SOCK_CLOEXEC | SOCK_NONBLOCK)},
+     * one system call where {@code accept} plus {@code setblocking} make three.
+     */
+    public Accepted accept(boolean nonBlocking) throws ErrnoException {
+        byte[] peer = new byte[ADDRESS_BYTES];
+        int flags = SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0);
+        int connection = check(Native.accept4(fd, peer, flags), "accept4(fd " + fd + ")");
+        return new Accepted(new LinuxSocket(connection), toSocketAddress(peer));
+    }
+
+    /**
+     * Reads at most {@code bufsize} bytes: {@code recv(fd, buffer, bufsize, 0)}.
+     * An empty result means end of stream: the peer has shut down its
+     * sending side, and no more bytes will ever come.
+     */
+    public byte[] recv(int bufsize) throws ErrnoException {
+        byte[] buffer = new byte[bufsize];
+        int received = recv(buffer, 0, bufsize);
+        return received == bufsize ? buffer : Arrays.copyOf(buffer, received);
+    }
+
+    /**
+     * Reads into {@code buffer}: {@code recv(fd, buffer + offset, length, 0)}.
+     * Returns how many bytes arrived; 0 means end of stream.
+     */
+    public int recv(byte[] buffer, int offset, int length) throws ErrnoException {
+        checkBounds(buffer, offset, length);
+        return check(Native.recv(fd, buffer, offset, length, 0), "recv(fd " + fd + ")");
+    }
+
+    /**
+     * Writes as much of {@code data} as the socket takes now and returns how
+     * many bytes that was: {@code send(fd, data, length, MSG_NOSIGNAL)}.
+     * MSG_NOSIGNAL turns a write to a closed connection into an EPIPE
+     * exception instead of a SIGPIPE that would kill the whole JVM.
+     */
+    public int send(byte[] data) throws ErrnoException {
+        return send(data, 0, data.length);
+    }
+
+    /** As {@link #send(byte[])}, for a slice: {@code send(fd, data + offset, length, MSG_NOSIGNAL)}. */
+    public int send(byte[] data, int offset, int length) throws ErrnoException {
+        checkBounds(data, offset, length);
+        return check(Native.send(fd, data, offset, length, MSG_NOSIGNAL), "send(fd " + fd + ")");
+    }
+
+    /** Shuts down reading, writing or both (SHUT_RD, SHUT_WR, SHUT_RDWR): {@code shutdown(fd, how)}. */
+    public void shutdown(int how) throws ErrnoException {
+        check(Native.shutdown(fd, how), "shutdown(fd " + fd + ")");
+    }
+
+    /**
+     * Releases the descriptor: {@code close(fd)}. Closing twice is harmless.
+     * Never retried: after an EINTR the descriptor is already gone, and a
+     * retry could close a number another thread has just been given.
+     */
+    @Override
+    public void close() throws ErrnoException {
+        int closing = fd;
+        if (closing < 0) {
+            return;
+        }
+        fd = -1;
+        check(Native.close(closing), "close(fd " + closing + ")");
+    }
+
+    @Override
+    public String toString() {
+        return "LinuxSocket(fd " + fd + ")";
+    }
+
+    static int check(int result, String call) throws ErrnoException {
+        if (result < 0) {
+            throw ErrnoException.of(result, call);
+        }
+        return result;
+    }
+
+    private static void checkBounds(byte[] buffer, int offset, int length) {
+        if (offset < 0 || length < 0 || offset + length > buffer.length || offset + length < 0) {
+            throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + ", buffer " + buffer.length);
+        }
+    }
+
+    private static byte[] ipv4Literal(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length != 4 || !host.matches("[0-9.]+")) {
+            throw new IllegalArgumentException("not an IPv4 address literal: " + host);
+        }
+        byte[] address = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int part = parts[i].isEmpty() || parts[i].length() > 3 ? 256 : Integer.parseInt(parts[i]);
+            if (part > 255) {
+                throw new IllegalArgumentException("not an IPv4 address literal: " + host);
+            }
+            address[i] = (byte) part;
+        }
+        return address;
+    }
+
+    private static InetSocketAddress toSocketAddress(byte[] address) {
+        try {
+            InetAddress host = InetAddress.getByAddress(Arrays.copyOf(address, 4));
+            return new InetSocketAddress(host, ((address[4] & 0xff) << 8) | (address[5] & 0xff));
+        } catch (UnknownHostException impossible) {
+            throw new AssertionError("4 bytes are always an IPv4 address", impossible);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package workbook.epoll;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static workbook.epoll.LinuxSocket.IPPROTO_TCP;
+import static workbook.epoll.LinuxSocket.SOL_SOCKET;
+import static workbook.epoll.LinuxSocket.SO_REUSEADDR;
+import static workbook.epoll.LinuxSocket.TCP_CORK;
+import static workbook.epoll.LinuxSocket.TCP_NODELAY;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class LinuxSocketTest {
+    private static final int O_CLOEXEC_OCTAL = 02000000;
+
+    @Test
+    void bindToPortZeroPicksAFreePort() throws Exception {
+        try (LinuxSocket socket = LinuxSocket.tcp()) {
+            socket.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
+            socket.bind("127.0.0.1", 0);
+            assertThat(socket.getsockname().getPort()).isPositive();
+            assertThat(socket.getsockname().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        }
+    }
+
+    @Test
+    void bindingABusyPortIsEaddrinuse() throws Exception {
+        try (LinuxSocket first = LinuxSocket.tcp(); LinuxSocket second = LinuxSocket.tcp()) {
+            first.bind("127.0.0.1", 0);
+            first.listen(1);
+            int port = first.getsockname().getPort();
+            assertThatThrownBy(() -> second.bind("127.0.0.1", port))
+                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errnoName()).isEqualTo("EADDRINUSE"))
+                    .hasMessageContaining("bind(fd ");
+        }
+    }
+
+    @Test
+    void rejectsWhatIsNotAnIpv4Literal() throws Exception {
+        try (LinuxSocket socket = LinuxSocket.tcp()) {
+            assertThatThrownBy(() -> socket.bind("localhost", 0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> socket.bind("1.2.3.256", 0)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> socket.bind("1.2.3.4", 65536)).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void recvAndSendCarryBytesBothWays() throws Exception {
+        try (Connection c = Connection.open()) {
+            c.client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(c.server.recv(1024), StandardCharsets.US_ASCII)).isEqualTo("ping");
+
+            assertThat(c.server.send("pong!".getBytes(StandardCharsets.US_ASCII))).isEqualTo(5);
+            assertThat(c.client.getInputStream().readNBytes(5)).asString(StandardCharsets.US_ASCII).isEqualTo("pong!");
+
+            c.client.shutdownOutput();
+            assertThat(c.server.recv(1024)).as("end of stream").isEmpty();
+        }
+    }
+
+    @Test
+    void recvOnAnEmptyNonBlockingSocketWouldBlock() throws Exception {
+        try (Connection c = Connection.open()) {
+            assertThat(c.server.isBlocking()).isTrue();
+            c.server.setblocking(false);
+            assertThat(c.server.isBlocking()).isFalse();
+            assertThatThrownBy(() -> c.server.recv(1024))
+                    .isInstanceOf(WouldBlockException.class)
+                    .hasMessageContaining("recv(fd " + c.server.fileno() + "): [Errno 11 EAGAIN]");
+            c.server.setblocking(true);
+            assertThat(c.server.isBlocking()).isTrue();
+        }
+    }
+
+    @Test
+    void acceptOnAnEmptyNonBlockingListenerWouldBlock() throws Exception {
+        try (LinuxSocket listener = LinuxSocket.tcp()) {
+            listener.bind("127.0.0.1", 0);
+            listener.listen(1);
+            listener.setblocking(false);
+            assertThatThrownBy(listener::accept).isInstanceOf(WouldBlockException.class);
+        }
+    }
+
+    @Test
+    void acceptCanHandOutNonBlockingSockets() throws Exception {
+        try (LinuxSocket listener = LinuxSocket.tcp(); java.net.Socket client = new java.net.Socket()) {
+            listener.bind("127.0.0.1", 0);
+            listener.listen(1);
+            client.connect(listener.getsockname());
+            LinuxSocket.Accepted accepted = listener.accept(true);
+            try (LinuxSocket connection = accepted.socket()) {
+                assertThat(connection.isBlocking()).isFalse();
+                assertThat(accepted.address().getPort()).isEqualTo(client.getLocalPort());
+                assertThat(accepted.address().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+            }
+        }
+    }
+
+    @Test
+    void sendToAResetPeerFailsWithoutKillingTheProcess() throws Exception {
+        try (Connection c = Connection.open(); Epoll epoll = new Epoll()) {
+            c.client.setSoLinger(true, 0);
+            c.client.close(); // RST
+            epoll.register(c.server.fileno(), Epoll.EPOLLIN);
+            assertThat(epoll.poll(5)).as("the reset arrived").hasSize(1);
+
+            // Without MSG_NOSIGNAL, a write here could raise SIGPIPE and end the test JVM.
+            assertThatThrownBy(() -> {
+                for (int attempt = 0; attempt < 3; attempt++) {
+                    c.server.send(new byte[100]);
+                }
+            }).isInstanceOfSatisfying(ErrnoException.class,
+                    e -> assertThat(e.errnoName()).isIn("ECONNRESET", "EPIPE"));
+        }
+    }
+
+    @Test
+    void tcpNodelayAndCorkReadBack() throws Exception {
+        try (Connection c = Connection.open()) {
+            assertThat(c.server.getsockopt(IPPROTO_TCP, TCP_NODELAY)).isZero();
+            c.server.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1);
+            assertThat(c.server.getsockopt(IPPROTO_TCP, TCP_NODELAY)).isNotZero();
+
+            assertThat(c.server.getsockopt(IPPROTO_TCP, TCP_CORK)).isZero();
+            c.server.setsockopt(IPPROTO_TCP, TCP_CORK, 1);
+            assertThat(c.server.getsockopt(IPPROTO_TCP, TCP_CORK)).isNotZero();
+            c.server.setsockopt(IPPROTO_TCP, TCP_CORK, 0);
+            assertThat(c.server.getsockopt(IPPROTO_TCP, TCP_CORK)).isZero();
+        }
+    }
+
+    @Test
+    void acceptedSocketInheritsTcpNodelayFromTheListener() throws Exception {
+        try (Connection plain = Connection.open()) {
+            assertThat(plain.server.getsockopt(IPPROTO_TCP, TCP_NODELAY)).isZero();
+        }
+        try (Connection c = Connection.open(listener -> listener.setsockopt(IPPROTO_TCP, TCP_NODELAY, 1))) {
+            assertThat(c.server.getsockopt(IPPROTO_TCP, TCP_NODELAY)).isNotZero();
+        }
+    }
+
+    @Test
+    void tcpInfoCountsDataSegmentsSent() throws Exception {
+        try (Connection c = Connection.open()) {
+            TcpInfo before = c.server.tcpInfo();
+            assertThat(before.state()).as("ESTABLISHED").isEqualTo(1);
+            c.server.send(new byte[100]);
+            assertThat(c.client.getInputStream().readNBytes(100)).hasSize(100);
+            TcpInfo after = c.server.tcpInfo();
+            assertThat(after.dataSegmentsOut()).isEqualTo(before.dataSegmentsOut() + 1);
+            assertThat(after.segmentsOut()).isGreaterThan(before.segmentsOut());
+            assertThat(after.sendMss()).isPositive();
+        }
+    }
+
+    @Test
+    void everyDescriptorIsCloseOnExec() throws Exception {
+        try (Connection c = Connection.open(); Epoll epoll = new Epoll()) {
+            assertThat(fdFlags(c.listener.fileno()) & O_CLOEXEC_OCTAL).as("socket").isNotZero();
+            assertThat(fdFlags(c.server.fileno()) & O_CLOEXEC_OCTAL).as("accepted socket").isNotZero();
+            assertThat(fdFlags(epoll.fileno()) & O_CLOEXEC_OCTAL).as("epoll").isNotZero();
+        }
+    }
+
+    private static int fdFlags(int fd) throws IOException {
+        try (InputStream in = Files.newInputStream(Path.of("/proc/self/fdinfo/" + fd))) {
+            String info = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            String flags = info.lines().filter(l -> l.startsWith("flags:")).findFirst().orElseThrow();
+            return Integer.parseInt(flags.substring("flags:".length()).trim(), 8);
+        }
+    }
+}
