@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs the bench's experiments and regenerates docs/performance.md from them.
+#
+#   bench/run.sh                   the quick set: at most 5 minutes on a 2-core machine
+#   bench/run.sh --full            longer rows, each run 3 times (median and min-max)
+#   bench/run.sh [--full] NAME...  only these experiments: chapters backlog idle cork nagle modes
+#                                  (their sections are saved; NAME "page" re-assembles the page)
+#   --no-build                     use what is already built
+#
+# Needs: a JDK (17 or later), Maven, gcc, ab (Debian: apt-get install apache2-utils);
+# strace is optional (the modes experiment says when it is missing).
+# All load goes to 127.0.0.1, bounded in count and time.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+cd "$here/.."
+
+build=1
+args=()
+for a in "$@"; do
+    case "$a" in
+        --no-build) build=0 ;;
+        -h|--help) sed -n '2,12p' "$here/run.sh" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) args+=("$a") ;;
+    esac
+done
+
+missing=0
+need() { # need PROGRAM HOW-TO-INSTALL
+    if ! command -v "$1" >/dev/null 2>&1; then
+        echo "bench: '$1' is not installed; $2" >&2
+        missing=1
+    fi
+}
+need java "install a JDK 17 or later"
+need gcc "Debian: apt-get install gcc"
+[ "$build" = 0 ] || need mvn "Debian: apt-get install maven"
+# ab is the yardstick the load generator is compared with (chapters experiment).
+if [ ${#args[@]} -eq 0 ] || printf '%s\n' "${args[@]}" | grep -qx -e all -e chapters; then
+    need ab "Debian: apt-get install apache2-utils (ApacheBench)"
+fi
+[ "$missing" = 0 ] || exit 1
+command -v strace >/dev/null 2>&1 || echo "bench: strace is not installed: the modes experiment will say so (Debian: apt-get install strace)" >&2
+
+if [ "$build" = 1 ]; then
+    echo "bench: building (mvn -B -q -DskipTests package)" >&2
+    mvn -B -q -DskipTests package
+fi
+
+# The chapters need more file descriptors than a default 1024 for 10,000 idle
+# connections; the JVM raises its own soft limit, the shell's is for the C programs.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+
+exec java -Dbench.root=. -Djava.awt.headless=true \
+    -cp "bench/target/classes:bench/target/lib/*" bench.Main ${args[@]+"${args[@]}"}

@@ -1,0 +1,32 @@
+package bench;
+
+/** Command-line helpers shared by the servers and tools: one clear line and exit 2, no stack trace. */
+final class Cli {
+    static int intArg(String s, int lo, int hi, String what) {
+        try {
+            int v = Integer.parseInt(s);
+            if (v >= lo && v <= hi) return v;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw fail("bad " + what + " '" + s + "': expected " + lo + ".." + hi);
+    }
+
+    static double doubleArg(String s, double lo, double hi, String what) {
+        try {
+            double v = Double.parseDouble(s);
+            if (v >= lo && v <= hi) return v;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw fail("bad " + what + " '" + s + "': expected " + lo + ".." + hi);
+    }
+
+    static RuntimeException fail(String message) {
+        System.err.println(message);
+        System.exit(2);
+        return new IllegalStateException(message); // not reached; lets callers write `throw fail(...)`
+    }
+
+    private Cli() {}
+}

@@ -1,0 +1,152 @@
+package bench;
+
+import bench.Harness.Running;
+import bench.Harness.Server;
+import bench.Measure.Row;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * idle: K idle connections held open while one active client measures its
+ * request latency, for chapter 2 (blocking) and chapters 3 and 4 (epoll),
+ * with the server's resident memory against K.
+ */
+final class Idle implements Experiment {
+    static final int[] KS = {0, 100, 1_000, 10_000};
+    static final Server[] SERVERS = {Server.CH2, Server.CH3, Server.CH4};
+    static final int BACKLOG = 128;
+    static final double STALL_SECONDS = 2;
+    static final String LATENCY_CHART = "perf-idle-latency.png";
+    static final String RSS_CHART = "perf-idle-rss.png";
+
+    @Override
+    public String name() {
+        return "idle";
+    }
+
+    /** One row's repetitions, with how many idle connections were actually open. */
+    private record Cell(List<Row> reps, List<Integer> opened, List<String> shortfalls) {}
+
+    @Override
+    public void run(Settings s) {
+        Table raw = Measure.rawTable("idle_wanted", "idle_open");
+        Map<String, Cell> cells = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        // One active client: a fresh connection per request, one at a time.
+        LoadGen.Config load = LoadGen.Config.forDuration(0, 1, s.seconds(), Math.min(s.deadline(), 4), "");
+        for (int rep = 1; rep <= s.reps(); rep++) {
+            for (Server server : SERVERS) {
+                if (server.missing() != null) {
+                    if (rep == 1) problems.add(server.label + ": not built (missing " + server.missing() + ")");
+                    continue;
+                }
+                for (int k : KS) {
+                    Cell cell = cells.computeIfAbsent(server + "/" + k, x -> new Cell(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+                    int tw = Measure.drainTimeWait(s);
+                    try (Running r = Harness.start(server, BACKLOG)) {
+                        // Warm up before the crowd arrives: chapter 2 cannot be warmed up after.
+                        Measure.warmUp(r, 1, s);
+                        try (IdleCrowd crowd = IdleCrowd.open(r.port(), BACKLOG, k, STALL_SECONDS)) {
+                            LoadGen.Config c = new LoadGen.Config(load.target(), 1, 0, load.durationNanos(), load.deadlineNanos(),
+                                    1, server.name().toLowerCase() + " idle " + crowd.size(), true);
+                            Row row = Measure.measure(r, rep, c, tw);
+                            cell.reps().add(row);
+                            cell.opened().add(crowd.size());
+                            if (crowd.shortfall != null) cell.shortfalls().add(crowd.shortfall);
+                            Measure.addRaw(raw, row, k, crowd.size());
+                        }
+                    } catch (RuntimeException e) {
+                        problems.add(server.label + ", " + k + " idle: " + e.getMessage());
+                    }
+                }
+            }
+        }
+
+        Table t = new Table("server", "idle wanted", "idle open", "replies/s", "p50 ms", "p99 ms", "max ms", "errors", "server RSS MiB");
+        Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
+        Map<String, Map<String, Double>> rss = new LinkedHashMap<>();
+        List<String> categories = new ArrayList<>();
+        for (int k : KS) categories.add(Table.format(k));
+        List<String> stalls = new ArrayList<>();
+        for (Server server : SERVERS) {
+            for (int k : KS) {
+                Cell cell = cells.get(server + "/" + k);
+                if (cell == null || cell.reps().isEmpty()) continue;
+                List<Row> reps = cell.reps();
+                boolean stalled = reps.stream().allMatch(r -> r.ok() == 0);
+                Spread p50 = Measure.spread(reps, r -> r.ok() == 0 ? Double.NaN : r.result().ms(50));
+                Spread p99 = Measure.spread(reps, r -> r.ok() == 0 ? Double.NaN : r.result().ms(99));
+                Spread mem = Measure.spread(reps, r -> r.rssKiB() / 1024.0);
+                String errors = Chapters.errors(reps);
+                if (stalled) {
+                    errors = "stalled: no reply, " + errors;
+                    stalls.add(server.label + " with " + Table.format(k) + " idle: "
+                            + (cell.shortfalls().isEmpty() ? "all connections open" : cell.shortfalls().get(0)));
+                }
+                t.add(server.label, k, Spread.of(cell.opened()), Measure.spread(reps, r -> r.result().rate()),
+                        stalled ? null : p50, stalled ? null : p99, stalled ? null : Measure.spread(reps, r -> r.result().maxMs()),
+                        errors, mem);
+                String name = shortName(server);
+                latency.computeIfAbsent(name + " p50", x -> new LinkedHashMap<>()).put(Table.format(k), p50.median());
+                latency.computeIfAbsent(name + " p99", x -> new LinkedHashMap<>()).put(Table.format(k), p99.median());
+                rss.computeIfAbsent(name, x -> new LinkedHashMap<>()).put(Table.format(k), mem.median());
+            }
+        }
+        if (!latency.isEmpty()) {
+            Charts.lines(Harness.ROOT.resolve("docs").resolve(LATENCY_CHART),
+                    "One active client's latency against idle connections held open", "idle connections", categories,
+                    "latency, ms (log scale; no point = no reply)", latency, true);
+            Charts.barsAndLines(Harness.ROOT.resolve("docs").resolve(RSS_CHART),
+                    "Server resident memory against idle connections held open", "idle connections", categories,
+                    "RSS, MiB", rss, null, null, false);
+        }
+
+        StringBuilder md = new StringBuilder("## Idle connections\n\n");
+        md.append("K connections are opened and left silent (at the pace the server accepts them: a batch of ")
+                .append("50 starts only when the accept queue has room), then one active client sends requests one after ")
+                .append("another, a fresh connection each. A blocking server is stuck on its first idle client; an epoll server ")
+                .append("is woken only by sockets with something to read.\n\n");
+        md.append("Command: `").append(Results.command(name(), s)).append("`. Each row: `")
+                .append(Server.CH3.shown(BACKLOG)).append(" > /dev/null` (likewise chapters 2 and 4), a ")
+                .append(Table.number(s.warmup())).append(" s warm-up before the idle connections open, then `")
+                .append(load.cli()).append("`. The idle connections are closed with a reset (SO_LINGER 0) at the end of the ")
+                .append("row, so ten thousand of them leave no TIME_WAIT behind; RSS is read from /proc/PID/status at the end of the load")
+                .append(s.full() ? "; " + s.reps() + " runs per row, median (min–max)" : "").append(".\n\n");
+        md.append(t.markdown()).append('\n');
+        Chapters.problems(md, problems);
+        if (!latency.isEmpty()) {
+            md.append("![latency against idle connections](").append(LATENCY_CHART).append(")\n\n");
+            md.append("![server RSS against idle connections](").append(RSS_CHART).append(")\n\n");
+        }
+        if (!stalls.isEmpty()) {
+            md.append("Stalls (reported as such: the server did not crash, it never got to the active client):\n\n");
+            stalls.forEach(x -> md.append("- ").append(x).append('\n'));
+            md.append('\n');
+        }
+        md.append(memory(cells));
+        Results.save(name(), raw, md.toString());
+    }
+
+    private static String shortName(Server server) {
+        return server.label.substring(0, server.label.indexOf(' ', "chapter ".length()));
+    }
+
+    /** Memory per idle connection, from the rows with the most and no idle connections. */
+    private static String memory(Map<String, Cell> cells) {
+        StringBuilder md = new StringBuilder();
+        for (Server server : SERVERS) {
+            Cell none = cells.get(server + "/0");
+            Cell most = cells.get(server + "/" + KS[KS.length - 1]);
+            if (none == null || most == null || none.reps().isEmpty() || most.reps().isEmpty()) continue;
+            double opened = Spread.of(most.opened()).median();
+            if (opened < 1) continue;
+            double kib = (Measure.spread(most.reps(), Row::rssKiB).median() - Measure.spread(none.reps(), Row::rssKiB).median()) / opened;
+            md.append("- ").append(server.label).append(": about ").append(Table.number(kib))
+                    .append(" KiB more resident memory per idle connection (").append(Table.format((long) opened))
+                    .append(" open against none). Kernel socket buffers are not in RSS; the JVM's heap also grows on its own schedule.\n");
+        }
+        return md.length() == 0 ? "" : "Memory:\n\n" + md + '\n';
+    }
+}

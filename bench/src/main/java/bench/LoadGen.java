@@ -1,0 +1,467 @@
+package bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A load generator in the spirit of ApacheBench: HTTP/1.0, a fresh connection
+ * per request, {@code c} requests in flight, for {@code n} requests or a
+ * duration. Each worker thread drives its share of the connections through one
+ * non-blocking Selector, so a slow or silent connection never holds up the
+ * others: a request that has not finished by its deadline (say, a SYN waiting
+ * out the kernel's 1, 3, 7, 15 s retransmits behind a full accept queue) is
+ * counted as a timeout and its slot starts a new request.
+ *
+ * <p>usage: {@code LoadGen [-c 100] [-n 20000 | -t SECONDS] [-s DEADLINE_S] [-w THREADS] http://127.0.0.1:PORT/}
+ */
+public final class LoadGen {
+
+    /** What to run. {@code requests > 0} means -n mode, otherwise {@code duration} applies. */
+    public record Config(InetSocketAddress target, int concurrency, long requests, long durationNanos,
+                         long deadlineNanos, int threads, String label, boolean progress) {
+        public Config {
+            if (!target.getAddress().isLoopbackAddress()) {
+                throw new IllegalArgumentException("load goes to loopback addresses only, not " + target);
+            }
+            if (concurrency < 1 || threads < 1 || threads > concurrency) {
+                throw new IllegalArgumentException("need 1 <= threads <= concurrency");
+            }
+            if ((requests > 0) == (durationNanos > 0)) {
+                throw new IllegalArgumentException("give either a request count or a duration");
+            }
+        }
+
+        static Config forDuration(int port, int concurrency, double seconds, double deadlineSeconds, String label) {
+            return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), concurrency, 0,
+                    nanos(seconds), nanos(deadlineSeconds), 1, label, true);
+        }
+
+        static Config forRequests(int port, int concurrency, long requests, double deadlineSeconds, String label) {
+            return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), concurrency, requests,
+                    0, nanos(deadlineSeconds), 1, label, true);
+        }
+
+        /** The same load as a command line, for the page. */
+        String cli() {
+            return "LoadGen -c " + concurrency
+                    + (requests > 0 ? " -n " + requests : " -t " + Table.number(durationNanos / 1e9))
+                    + " -s " + Table.number(deadlineNanos / 1e9) + (threads > 1 ? " -w " + threads : "")
+                    + " http://127.0.0.1:PORT/";
+        }
+
+        Config withThreads(int n) {
+            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, n, label, progress);
+        }
+
+        private static long nanos(double seconds) {
+            return (long) (seconds * 1e9);
+        }
+    }
+
+    /** What happened: outcome counts, latency of OK replies, and the rate. */
+    public static final class Result {
+        final long[] counts = new long[Outcome.values().length];
+        /** Latency of OK replies in microseconds, from connect() to end of stream. */
+        final Histogram latency = newHistogram();
+        /** From the first request's start to the last one's end. */
+        long elapsedNanos;
+        /** -n mode: the whole run; duration mode: the window in which new requests were started. */
+        long windowNanos;
+        /** OK replies that ended within the window. */
+        long okInWindow;
+
+        long count(Outcome o) {
+            return counts[o.ordinal()];
+        }
+
+        long total() {
+            long t = 0;
+            for (long c : counts) t += c;
+            return t;
+        }
+
+        long errors() {
+            return total() - count(Outcome.OK);
+        }
+
+        /**
+         * OK replies per second within the window. For a duration run, requests
+         * still waiting when the window closes (and are then let finish, up to
+         * their deadline) are counted and timed but do not stretch the window.
+         */
+        double rate() {
+            return okInWindow * 1e9 / windowNanos;
+        }
+
+        /** Latency percentile in milliseconds (0 when nothing succeeded). */
+        double ms(double percentile) {
+            return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        double maxMs() {
+            return latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0;
+        }
+
+        void add(Result other) {
+            for (int i = 0; i < counts.length; i++) counts[i] += other.counts[i];
+            latency.add(other.latency);
+            okInWindow += other.okInWindow;
+        }
+
+        /** "12 connect timeout, 3 reset" or "none". */
+        String errorSummary() {
+            StringBuilder sb = new StringBuilder();
+            for (Outcome o : Outcome.values()) {
+                if (o != Outcome.OK && count(o) > 0) {
+                    sb.append(sb.length() == 0 ? "" : ", ").append(count(o)).append(' ').append(o.label);
+                }
+            }
+            return sb.length() == 0 ? "none" : sb.toString();
+        }
+    }
+
+    static Histogram newHistogram() {
+        return new Histogram(TimeUnit.HOURS.toMicros(1), 3);
+    }
+
+    /** Runs the load and blocks until every request has ended (OK, error or deadline). */
+    public static Result run(Config config) {
+        Shared shared = new Shared(config);
+        List<Worker> workers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < config.threads(); i++) {
+            int slots = config.concurrency() / config.threads() + (i < config.concurrency() % config.threads() ? 1 : 0);
+            Worker w = new Worker(shared, slots);
+            workers.add(w);
+            Thread t = new Thread(w, "loadgen-" + i);
+            threads.add(t);
+        }
+        Progress progress = config.progress() ? new Progress(config, workers, shared.start) : null;
+        threads.forEach(Thread::start);
+        if (progress != null) progress.start();
+        Result total = new Result();
+        for (int i = 0; i < threads.size(); i++) {
+            join(threads.get(i));
+            Worker w = workers.get(i);
+            if (w.failure != null) throw new IllegalStateException("load generator failed", w.failure);
+            total.add(w.result);
+        }
+        long end = workers.stream().mapToLong(w -> w.lastEnd).max().orElse(shared.start);
+        total.elapsedNanos = end - shared.start;
+        total.windowNanos = config.requests() > 0 ? total.elapsedNanos : config.durationNanos();
+        if (config.requests() > 0) total.okInWindow = total.count(Outcome.OK);
+        if (progress != null) progress.finish(total);
+        return total;
+    }
+
+    /** State the workers share: the start time and the count of requests still to start. */
+    private static final class Shared {
+        final Config config;
+        final long start = System.nanoTime();
+        final long windowEnd;
+        final AtomicLong toStart;
+
+        Shared(Config config) {
+            this.config = config;
+            this.windowEnd = config.requests() > 0 ? Long.MAX_VALUE : start + config.durationNanos();
+            this.toStart = new AtomicLong(config.requests() > 0 ? config.requests() : Long.MAX_VALUE);
+        }
+
+        boolean claim(long now) {
+            return now < windowEnd && toStart.getAndDecrement() > 0;
+        }
+    }
+
+    /** One request in flight; slots are reused, channels are not. */
+    private static final class Slot {
+        final ByteBuffer request;
+        final ByteBuffer reply = ByteBuffer.allocateDirect(Http.RESPONSE.length + 1); // +1 spots a longer reply
+        SocketChannel channel;
+        SelectionKey key;
+        long start;
+        long deadline;
+        boolean connected;
+
+        Slot(ByteBuffer request) {
+            this.request = request;
+        }
+    }
+
+    private static final class Worker implements Runnable {
+        private static final long SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+        private final Shared shared;
+        private final Slot[] slots;
+        private final ByteBuffer expected = Http.RESPONSE_BUFFER.duplicate();
+        private final List<Slot> free = new ArrayList<>();
+        final Result result = new Result();
+        volatile long done;
+        volatile long ok;
+        long lastEnd;
+        Throwable failure;
+        private Selector selector;
+        private int busy;
+
+        Worker(Shared shared, int n) {
+            this.shared = shared;
+            this.slots = new Slot[n];
+            InetSocketAddress t = shared.config.target();
+            byte[] request = Http.request(t.getHostString() + ":" + t.getPort());
+            for (int i = 0; i < n; i++) slots[i] = new Slot(Http.direct(request));
+            lastEnd = shared.start;
+        }
+
+        @Override
+        public void run() {
+            try (Selector sel = Selector.open()) {
+                selector = sel;
+                for (Slot s : slots) free.add(s);
+                startFree();
+                long nextScan = System.nanoTime() + SCAN_NANOS;
+                while (busy > 0) {
+                    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextScan - System.nanoTime()));
+                    selector.select(this::ready, wait);
+                    long now = System.nanoTime();
+                    if (now >= nextScan) {
+                        expire(now);
+                        nextScan = now + SCAN_NANOS;
+                    }
+                    // Started after select returns, so a failing connect() cannot spin.
+                    startFree();
+                }
+            } catch (Throwable e) {
+                failure = e;
+            }
+        }
+
+        private void startFree() {
+            while (!free.isEmpty()) {
+                Slot s = free.remove(free.size() - 1);
+                long now = System.nanoTime();
+                if (!shared.claim(now)) continue; // this slot retires
+                busy++;
+                s.start = now;
+                s.deadline = now + shared.config.deadlineNanos();
+                s.connected = false;
+                s.request.rewind();
+                s.reply.clear();
+                try {
+                    s.channel = SocketChannel.open();
+                    s.channel.configureBlocking(false);
+                    if (s.channel.connect(shared.config.target())) {
+                        s.key = s.channel.register(selector, 0, s);
+                        connected(s);
+                    } else {
+                        s.key = s.channel.register(selector, SelectionKey.OP_CONNECT, s);
+                    }
+                } catch (IOException e) {
+                    end(s, Outcome.CONNECT_ERROR);
+                }
+            }
+        }
+
+        private void ready(SelectionKey key) {
+            Slot s = (Slot) key.attachment();
+            if (s.channel == null || s.key != key) return; // ended earlier in this round
+            try {
+                if (!s.connected) {
+                    if (s.channel.finishConnect()) connected(s);
+                } else if (key.isWritable()) {
+                    send(s);
+                } else if (key.isReadable()) {
+                    receive(s);
+                }
+            } catch (ConnectException e) {
+                end(s, Outcome.CONNECT_ERROR);
+            } catch (IOException e) {
+                end(s, s.connected ? Outcome.RESET : Outcome.CONNECT_ERROR);
+            }
+        }
+
+        private void connected(Slot s) throws IOException {
+            s.connected = true;
+            send(s);
+        }
+
+        private void send(Slot s) throws IOException {
+            s.channel.write(s.request);
+            // A fresh socket takes ~80 bytes at once; OP_WRITE only in the unlikely other case.
+            s.key.interestOps(s.request.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        }
+
+        private void receive(Slot s) throws IOException {
+            while (true) {
+                int n = s.channel.read(s.reply);
+                if (n < 0) {
+                    end(s, Http.judge(expected, s.reply.flip()));
+                    return;
+                }
+                if (!s.reply.hasRemaining()) {
+                    end(s, Outcome.WRONG); // more bytes than the expected reply
+                    return;
+                }
+                if (n == 0) return;
+            }
+        }
+
+        private void expire(long now) {
+            for (Slot s : slots) {
+                if (s.channel != null && now - s.deadline >= 0) {
+                    end(s, s.connected ? Outcome.READ_TIMEOUT : Outcome.CONNECT_TIMEOUT);
+                }
+            }
+        }
+
+        private void end(Slot s, Outcome outcome) {
+            long now = System.nanoTime();
+            try {
+                if (s.channel != null) s.channel.close(); // also cancels the key
+            } catch (IOException ignored) {
+                // the outcome is already decided
+            }
+            s.channel = null;
+            s.key = null;
+            result.counts[outcome.ordinal()]++;
+            if (outcome == Outcome.OK) {
+                result.latency.recordValue(Math.min((now - s.start) / 1000, result.latency.getHighestTrackableValue()));
+                if (now <= shared.windowEnd) result.okInWindow++;
+                ok++;
+            }
+            done++;
+            lastEnd = now;
+            busy--;
+            free.add(s);
+        }
+    }
+
+    /** A once-a-second progress line on stderr (rewritten in place on a terminal). */
+    private static final class Progress extends Thread {
+        private final Config config;
+        private final List<Worker> workers;
+        private final long start;
+        private final boolean terminal = System.console() != null;
+        private final PrintStream err = System.err;
+
+        Progress(Config config, List<Worker> workers, long start) {
+            super("loadgen-progress");
+            setDaemon(true);
+            this.config = config;
+            this.workers = workers;
+            this.start = start;
+        }
+
+        @Override
+        public void run() {
+            long lastOk = 0;
+            int tick = 0;
+            while (!isInterrupted()) {
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                tick++;
+                long ok = 0;
+                long done = 0;
+                for (Worker w : workers) {
+                    ok += w.ok;
+                    done += w.done;
+                }
+                String line = String.format(Locale.ROOT, "  %-28s %5.1f s %,10d ok %,8d/s %,8d errors",
+                        config.label(), (System.nanoTime() - start) / 1e9, ok, ok - lastOk, done - ok);
+                lastOk = ok;
+                if (terminal) {
+                    err.print("\r" + line);
+                } else if (tick % 5 == 0) {
+                    err.println(line);
+                }
+                err.flush();
+            }
+        }
+
+        void finish(Result r) {
+            interrupt();
+            String line = String.format(Locale.ROOT, "  %-28s %5.1f s %,10d ok %,8.0f/s  errors: %s",
+                    config.label(), r.elapsedNanos / 1e9, r.count(Outcome.OK), r.rate(), r.errorSummary());
+            err.println((terminal ? "\r" : "") + line + (terminal ? "\033[K" : ""));
+        }
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** ApacheBench-like command line. */
+    public static void main(String[] args) {
+        int c = 1;
+        long n = 0;
+        double t = 0;
+        double deadline = 30; // ab's default -s
+        int threads = 1;
+        String url = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.startsWith("-") && i + 1 >= args.length) throw Cli.fail("missing value after " + a);
+            switch (a) {
+                case "-c" -> c = Cli.intArg(args[++i], 1, 100_000, "concurrency");
+                case "-n" -> n = Cli.intArg(args[++i], 1, Integer.MAX_VALUE, "requests");
+                case "-t" -> t = Cli.doubleArg(args[++i], 0.1, 3600, "seconds");
+                case "-s" -> deadline = Cli.doubleArg(args[++i], 0.1, 3600, "deadline seconds");
+                case "-w" -> threads = Cli.intArg(args[++i], 1, 64, "threads");
+                default -> {
+                    if (a.startsWith("-") || url != null) throw Cli.fail(usage());
+                    url = a;
+                }
+            }
+        }
+        if (url == null) throw Cli.fail(usage());
+        URI uri = URI.create(url);
+        if (!"http".equals(uri.getScheme()) || uri.getPort() < 0) throw Cli.fail("need http://HOST:PORT/, got " + url);
+        InetSocketAddress target = new InetSocketAddress(uri.getHost(), uri.getPort());
+        if (target.isUnresolved() || !target.getAddress().isLoopbackAddress()) {
+            throw Cli.fail("this generator only loads this machine's loopback addresses, not " + uri.getHost());
+        }
+        if (n == 0 && t == 0) n = 1;
+        Config config = new Config(target, c, n, (long) (t * 1e9), (long) (deadline * 1e9),
+                Math.min(threads, c), "c=" + c, true);
+        Result r = run(config);
+        System.out.println(report(config, r));
+    }
+
+    private static String usage() {
+        return "usage: LoadGen [-c concurrency] [-n requests | -t seconds] [-s deadline-seconds] [-w threads] http://127.0.0.1:PORT/";
+    }
+
+    static String report(Config config, Result r) {
+        return String.format(Locale.ROOT, """
+                Concurrency:          %d (%d worker thread%s)
+                Requests:             %,d ended in %.3f s
+                OK replies:           %,d
+                Errors:               %s
+                Requests per second:  %,.1f (OK replies)
+                Latency (ms):         p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f""",
+                config.concurrency(), config.threads(), config.threads() == 1 ? "" : "s",
+                r.total(), r.elapsedNanos / 1e9, r.count(Outcome.OK), r.errorSummary(), r.rate(),
+                r.ms(50), r.ms(90), r.ms(99), r.ms(99.9), r.maxMs());
+    }
+
+    private LoadGen() {}
+}

@@ -1,0 +1,102 @@
+package bench;
+
+import bench.Harness.Running;
+import bench.Harness.Server;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One measured load row, the same way for every experiment: let TIME_WAIT
+ * drain (bounded), start a fresh server, warm it up, then run the load with
+ * the server's CPU time and the kernel's TCP counters read around it.
+ */
+final class Measure {
+    private static final long SELF = ProcessHandle.current().pid();
+
+    /** A server under one load run, and what the counters said. */
+    record Row(Server server, int backlog, int rep, LoadGen.Config config, LoadGen.Result result,
+               Proc.Snapshot delta, long clientTicks, long rssKiB, int timeWaitAtStart) {
+        long ok() {
+            return result.count(Outcome.OK);
+        }
+
+        /** Server CPU time (user + system, all threads) per OK reply, in microseconds. */
+        double serverCpuUs() {
+            return ok() == 0 ? Double.NaN : delta.cpuSeconds() * 1e6 / ok();
+        }
+
+        /** The generator's (this JVM's) CPU time per OK reply, in microseconds. */
+        double clientCpuUs() {
+            return ok() == 0 ? Double.NaN : (double) clientTicks / Proc.CLK_TCK * 1e6 / ok();
+        }
+    }
+
+    /** Runs {@code config} (its port is replaced) against a fresh {@code server}. */
+    static Row load(Server server, int backlog, int rep, LoadGen.Config config, Settings s) {
+        int tw = drainTimeWait(s);
+        try (Running r = Harness.start(server, backlog)) {
+            warmUp(r, config.concurrency(), s);
+            return measure(r, rep, config, tw);
+        }
+    }
+
+    /** Measures one run against an already started (and warmed) server. */
+    static Row measure(Running r, int rep, LoadGen.Config config, int timeWaitAtStart) {
+        LoadGen.Config c = new LoadGen.Config(new java.net.InetSocketAddress(config.target().getAddress(), r.port()),
+                config.concurrency(), config.requests(), config.durationNanos(), config.deadlineNanos(),
+                config.threads(), config.label(), config.progress());
+        Proc.Snapshot before = Proc.snapshot(r.pid());
+        long selfBefore = Proc.cpuTicks(SELF);
+        LoadGen.Result result = LoadGen.run(c);
+        long selfTicks = Proc.cpuTicks(SELF) - selfBefore;
+        Proc.Snapshot delta = Proc.snapshot(r.pid()).minus(before);
+        return new Row(r.server(), r.backlog(), rep, c, result, delta, selfTicks, Proc.rssKiB(r.pid()), timeWaitAtStart);
+    }
+
+    /**
+     * A short load before measuring, so JVM servers (and this generator) run
+     * compiled code. Concurrency at most the backlog, so the warm-up itself
+     * does not overflow a small accept queue and wait out SYN retransmits.
+     */
+    static void warmUp(Running r, int concurrency, Settings s) {
+        if (s.warmup() <= 0) return;
+        int c = Math.max(1, Math.min(concurrency, r.backlog()));
+        LoadGen.run(LoadGen.Config.forDuration(r.port(), c, s.warmup(), 1, "warm-up " + r.server().name().toLowerCase()));
+    }
+
+    /** Waits (bounded by the settings) for TIME_WAIT sockets to fall; returns the count at the start. */
+    static int drainTimeWait(Settings s) {
+        return Proc.awaitTimeWaitAtMost(s.twLimit(), s.drain());
+    }
+
+    /** The same raw columns for every load row, one CSV line per run. */
+    static Table rawTable(String... extraColumns) {
+        List<String> cols = new ArrayList<>(List.of(extraColumns));
+        cols.addAll(List.of("server", "backlog", "concurrency", "rep", "load", "seconds", "requests", "ok"));
+        for (Outcome o : Outcome.values()) if (o != Outcome.OK) cols.add(o.name().toLowerCase());
+        cols.addAll(List.of("req_per_s", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "server_cpu_s",
+                "server_cpu_us_per_req", "client_cpu_us_per_req", "listen_overflows", "listen_drops",
+                "syn_retrans", "server_rss_kib", "time_wait_at_start"));
+        return new Table(cols.toArray(String[]::new));
+    }
+
+    static void addRaw(Table raw, Row row, Object... extraCells) {
+        List<Object> cells = new ArrayList<>(List.of(extraCells));
+        LoadGen.Result res = row.result();
+        cells.addAll(List.of(row.server().name(), row.backlog(), row.config().concurrency(), row.rep(),
+                row.config().cli(), res.elapsedNanos / 1e9, res.total(), res.count(Outcome.OK)));
+        for (Outcome o : Outcome.values()) if (o != Outcome.OK) cells.add(res.count(o));
+        cells.addAll(List.of(res.rate(), res.ms(50), res.ms(90), res.ms(99), res.ms(99.9), res.maxMs(),
+                row.delta().cpuSeconds(), row.serverCpuUs(), row.clientCpuUs(), row.delta().listenOverflows(),
+                row.delta().listenDrops(), row.delta().synRetrans(), row.rssKiB(), row.timeWaitAtStart()));
+        raw.add(cells.toArray());
+    }
+
+    /** One figure over the repetitions of a row. */
+    static Spread spread(List<Row> reps, ToDoubleFunction<Row> figure) {
+        return new Spread(reps.stream().mapToDouble(figure).toArray());
+    }
+
+    private Measure() {}
+}

@@ -1,0 +1,198 @@
+package bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The kernel's own counters, read from /proc: a process's CPU time and
+ * memory, and the system-wide TCP counters an experiment compares before and
+ * after a run. The TCP counters are per network namespace, not per server:
+ * anything else using TCP on this machine at the same time shows up in them.
+ */
+final class Proc {
+    /** Clock ticks per second of /proc/PID/stat's utime and stime (USER_HZ: 100 on Linux). */
+    static final int CLK_TCK = clockTicks();
+
+    /** The TCP counters and a process's CPU time at one moment. */
+    record Snapshot(long cpuTicks, long listenOverflows, long listenDrops, long synRetrans) {
+        Snapshot minus(Snapshot before) {
+            return new Snapshot(cpuTicks - before.cpuTicks, listenOverflows - before.listenOverflows,
+                    listenDrops - before.listenDrops, synRetrans - before.synRetrans);
+        }
+
+        double cpuSeconds() {
+            return (double) cpuTicks / CLK_TCK;
+        }
+    }
+
+    static Snapshot snapshot(long pid) {
+        Map<String, Long> tcp = tcpExt();
+        return new Snapshot(cpuTicks(pid), tcp.getOrDefault("ListenOverflows", 0L),
+                tcp.getOrDefault("ListenDrops", 0L), tcp.getOrDefault("TCPSynRetrans", 0L));
+    }
+
+    /** User plus system CPU time of all threads of the process so far, in clock ticks. */
+    static long cpuTicks(long pid) {
+        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
+        // The command name in parentheses may contain spaces: fields are counted after ')'.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 (utime) and 15 (stime)
+    }
+
+    /** CPU time (user + system) of the reaped children of a process, in clock ticks: fields 16 and 17. */
+    static long childCpuTicks(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+        return Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    }
+
+    /** Resident memory of the process in KiB (VmRSS). */
+    static long rssKiB(long pid) {
+        for (String line : lines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+        return 0;
+    }
+
+    /** The TcpExt counters of /proc/net/netstat: a header line of names, then a line of values. */
+    static Map<String, Long> tcpExt() {
+        List<String> lines = lines(Path.of("/proc/net/netstat"));
+        Map<String, Long> counters = new HashMap<>();
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).startsWith("TcpExt:") && lines.get(i + 1).startsWith("TcpExt:")) {
+                String[] names = lines.get(i).split("\\s+");
+                String[] values = lines.get(i + 1).split("\\s+");
+                for (int j = 1; j < names.length && j < values.length; j++) {
+                    counters.put(names[j], Long.parseLong(values[j]));
+                }
+            }
+        }
+        return counters;
+    }
+
+    /** Sockets in TIME_WAIT, from /proc/net/sockstat ("TCP: inuse 5 orphan 0 tw 12 ..."). */
+    static int timeWait() {
+        for (String line : lines(Path.of("/proc/net/sockstat"))) {
+            if (line.startsWith("TCP:")) {
+                String[] f = line.split("\\s+");
+                for (int i = 1; i + 1 < f.length; i++) {
+                    if (f[i].equals("tw")) return Integer.parseInt(f[i + 1]);
+                }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Waits (bounded) until TIME_WAIT sockets fall to {@code limit}, so one run
+     * does not leave the next short of ports; returns the count it stopped at.
+     * Linux keeps a TIME_WAIT socket for 60 s, so a short bound may stop early.
+     */
+    static int awaitTimeWaitAtMost(int limit, double maxSeconds) {
+        long end = System.nanoTime() + (long) (maxSeconds * 1e9);
+        int tw = timeWait();
+        while (tw > limit && System.nanoTime() < end) {
+            sleep(200);
+            tw = timeWait();
+        }
+        return tw;
+    }
+
+    /** The inodes of the TCP sockets in LISTEN state, with their ports (IPv4 and IPv6). */
+    static Map<Long, Integer> listeningPorts() {
+        Map<Long, Integer> ports = new HashMap<>();
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            Path p = Path.of(table);
+            if (!Files.exists(p)) continue;
+            for (String line : lines(p)) {
+                String[] f = line.trim().split("\\s+");
+                // sl local_address rem_address st ... inode (field 9); st 0A = LISTEN
+                if (f.length > 9 && f[3].equals("0A")) {
+                    String local = f[1];
+                    ports.put(Long.parseLong(f[9]), Integer.parseInt(local.substring(local.indexOf(':') + 1), 16));
+                }
+            }
+        }
+        return ports;
+    }
+
+    /**
+     * Connections waiting in the accept queue of the socket listening on
+     * {@code port}: for a LISTEN socket, /proc/net/tcp's rx_queue is that count.
+     */
+    static int acceptQueue(int port) {
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            Path p = Path.of(table);
+            if (!Files.exists(p)) continue;
+            for (String line : lines(p)) {
+                String[] f = line.trim().split("\\s+");
+                // sl local_address rem_address st tx_queue:rx_queue ...
+                if (f.length > 4 && f[3].equals("0A") && f[1].endsWith(String.format(":%04X", port))) {
+                    return Integer.parseInt(f[4].substring(f[4].indexOf(':') + 1), 16);
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** The socket inodes a process holds open ("socket:[12345]" links in /proc/PID/fd). */
+    static List<Long> socketInodes(long pid) {
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.map(fd -> {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    return target.startsWith("socket:[") ? Long.parseLong(target.substring(8, target.length() - 1)) : -1L;
+                } catch (IOException e) {
+                    return -1L; // closed meanwhile
+                }
+            }).filter(i -> i >= 0).toList();
+        } catch (IOException e) {
+            return List.of(); // not started yet, or gone
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<String> lines(Path p) {
+        try {
+            return Files.readAllLines(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static int clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return Integer.parseInt(out);
+        } catch (IOException | NumberFormatException e) {
+            return 100; // USER_HZ on every Linux architecture in use
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+
+    private Proc() {}
+}

@@ -1,0 +1,22 @@
+package bench;
+
+/**
+ * How long and how often: the quick set (make bench, at most 5 minutes on a
+ * 2-core machine) or the full set (make bench FULL=1: longer rows, each
+ * repeated 3 times and shown as median and min-max).
+ *
+ * @param reps      runs per row
+ * @param seconds   load duration per row
+ * @param warmup    warm-up load before each row (JIT of JVM servers and of the generator)
+ * @param deadline  per-request deadline: a request still unfinished then is a timeout
+ * @param drain     at most this long to wait for TIME_WAIT sockets to fall below {@code twLimit} before a row
+ * @param twLimit   TIME_WAIT count under which a row may start
+ */
+record Settings(String name, int reps, double seconds, double warmup, double deadline, double drain, int twLimit) {
+    static final Settings QUICK = new Settings("quick", 1, 2.0, 1.0, 4.0, 5.0, 20_000);
+    static final Settings FULL = new Settings("full", 3, 5.0, 2.0, 16.0, 30.0, 20_000);
+
+    boolean full() {
+        return reps > 1;
+    }
+}

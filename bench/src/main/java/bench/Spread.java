@@ -1,0 +1,30 @@
+package bench;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Repeated measurements of one figure: shown as the median with the min-max range. */
+record Spread(double[] samples) {
+    Spread {
+        if (samples.length == 0) throw new IllegalArgumentException("no samples");
+        samples = samples.clone();
+        Arrays.sort(samples);
+    }
+
+    static Spread of(List<? extends Number> values) {
+        return new Spread(values.stream().mapToDouble(Number::doubleValue).toArray());
+    }
+
+    double median() {
+        int n = samples.length;
+        return n % 2 == 1 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
+    }
+
+    double min() {
+        return samples[0];
+    }
+
+    double max() {
+        return samples[samples.length - 1];
+    }
+}

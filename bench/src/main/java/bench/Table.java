@@ -1,0 +1,96 @@
+package bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one table writer: the same rows become a Markdown table for the page and
+ * the console, and a CSV file for the raw results. Cells are numbers (formatted
+ * to about three significant digits), strings, {@link Spread}s (median with
+ * the min-max range) or null (not measured).
+ */
+final class Table {
+    private final List<String> columns;
+    private final List<Object[]> rows = new ArrayList<>();
+
+    Table(String... columns) {
+        this.columns = List.of(columns);
+    }
+
+    Table add(Object... cells) {
+        if (cells.length != columns.size()) {
+            throw new IllegalArgumentException(columns.size() + " columns, " + cells.length + " cells");
+        }
+        rows.add(cells.clone());
+        return this;
+    }
+
+    List<Object[]> rows() {
+        return rows;
+    }
+
+    String markdown() {
+        StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", columns)).append(" |\n|");
+        for (int c = 0; c < columns.size(); c++) {
+            sb.append(numeric(c) ? " ---: |" : " --- |");
+        }
+        sb.append('\n');
+        for (Object[] row : rows) {
+            sb.append('|');
+            for (Object cell : row) sb.append(' ').append(format(cell).replace("|", "\\|")).append(" |");
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    void writeCsv(Path file) {
+        StringBuilder sb = new StringBuilder(String.join(",", columns.stream().map(Table::csv).toList())).append('\n');
+        for (Object[] row : rows) {
+            List<String> cells = new ArrayList<>();
+            for (Object cell : row) {
+                cells.add(cell == null ? "" : cell instanceof Spread s ? Double.toString(s.median())
+                        : cell instanceof Number ? cell.toString() : csv(cell.toString()));
+            }
+            sb.append(String.join(",", cells)).append('\n');
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, sb);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean numeric(int column) {
+        return !rows.isEmpty() && rows.stream().allMatch(r -> r[column] == null || r[column] instanceof Number || r[column] instanceof Spread);
+    }
+
+    static String format(Object cell) {
+        if (cell == null) return "–";
+        if (cell instanceof Spread s) {
+            return s.samples().length == 1 ? number(s.median())
+                    : number(s.median()) + " (" + number(s.min()) + "–" + number(s.max()) + ")";
+        }
+        if (cell instanceof Integer || cell instanceof Long) return String.format(Locale.ROOT, "%,d", ((Number) cell).longValue());
+        if (cell instanceof Number n) return number(n.doubleValue());
+        return cell.toString();
+    }
+
+    /** About three significant digits, thousands grouped: 18,234 / 46.2 / 3.14 / 0.182. */
+    static String number(double v) {
+        if (Double.isNaN(v)) return "–";
+        if (v == 0) return "0";
+        double a = Math.abs(v);
+        String f = a >= 100 || v == Math.rint(v) && a >= 10 ? "%,.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
+        return String.format(Locale.ROOT, f, v);
+    }
+
+    private static String csv(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    }
+}
