@@ -1,0 +1,310 @@
+package testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A chapter's server running in a child JVM, as a student runs it: its own
+ * process, its own stdout, killed at the end whatever happened.
+ *
+ * <p>A separate process, not a thread in the test JVM, because a chapter
+ * prints to System.out, may call System.exit, may hang in a blocking call, and
+ * its fds and CPU time must be measurable on their own in /proc.
+ *
+ * <p>The child runs the same {@code java} as the test, with the test's class
+ * path, under {@code -Xcheck:jni --enable-native-access=ALL-UNNAMED}. Its
+ * stdout and stderr are read continuously on daemon threads (so it never
+ * blocks on a full pipe) into memory, where tests read them. Every wait is
+ * bounded and fails with an {@link AssertionError} that shows what the child
+ * printed.
+ *
+ * <pre>{@code
+ * try (ChapterProcess server = ChapterProcess.start("workbook.Server", "0", "128")) {
+ *     byte[] reply = Clients.exchange(server.port(), Article.REQUEST);
+ *     assertThat(reply).isEqualTo(Article.RESPONSE);
+ *     server.awaitStdout("Host: 127.0.0.1", Duration.ofSeconds(10));
+ *     assertThat(server.jniWarnings()).isEmpty();
+ * }
+ * }</pre>
+ */
+public final class ChapterProcess implements AutoCloseable {
+
+    /** How long {@link #start} waits for the start-up line: JVM start-up is slow on a busy machine. */
+    public static final Duration START_LIMIT = Duration.ofSeconds(20);
+
+    /** How long {@link #close} waits for a killed child to be gone. */
+    public static final Duration KILL_LIMIT = Duration.ofSeconds(10);
+
+    /** How long, after the child exited, to wait for its last output to be copied. */
+    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
+
+    /** At most this many characters of each stream go into a failure message (the end, where the news is). */
+    private static final int SHOWN_CHARS = 4000;
+
+    /** "listening on 0.0.0.0:PORT (backlog N)", a whole line: a half-copied line must not yield half a port. */
+    private static final Pattern STARTUP_LINE =
+            Pattern.compile("(?m)^listening on \\S+:(\\d+) \\(backlog (\\d+)\\)\\r?\\n");
+
+    /** What -Xcheck:jni (first) and JDK 22+ native-access checks (others) print. */
+    private static final List<String> JNI_WARNING_MARKERS = List.of(
+            "WARNING in native method",
+            "WARNING: A restricted method",
+            "WARNING: Use --enable-native-access");
+
+    /** Children not yet closed: a test that forgets close() must not leave a server running after the build. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(
+                new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "testkit-kill-children"));
+    }
+
+    private final String commandLine;
+    private final Process process;
+    private final CapturedOutput stdout;
+    private final CapturedOutput stderr;
+    private int port = -1;
+    private int backlog = -1;
+    private boolean closed;
+
+    /** Launches the child; does not wait for anything. */
+    private ChapterProcess(String mainClass, String... args) {
+        List<String> program = new ArrayList<>(List.of(mainClass));
+        program.addAll(List.of(args));
+        commandLine = String.join(" ", program);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(
+                java, "-Xcheck:jni", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(program);
+        try {
+            process = new ProcessBuilder(command).start();
+            process.getOutputStream().close(); // chapters read no stdin: give them end of file
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + java, e);
+        }
+        RUNNING.add(process);
+        stdout = new CapturedOutput(process.getInputStream(), "stdout of " + process.pid());
+        stderr = new CapturedOutput(process.getErrorStream(), "stderr of " + process.pid());
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code args} (for a chapter: "0" for a
+     * free port, and a backlog) and waits at most {@link #START_LIMIT} for its
+     * start-up line, from which it takes the port.
+     *
+     * @throws AssertionError with the child's output if the line does not
+     *         come in time or the child exits first; the child is then killed
+     */
+    public static ChapterProcess start(String mainClass, String... args) {
+        ChapterProcess child = new ChapterProcess(mainClass, args);
+        try {
+            Await.until(() -> STARTUP_LINE.matcher(child.stdout()).find() || child.stdout.ended(),
+                    START_LIMIT, () -> "the start-up line \"listening on ...\"\n" + child.describe());
+            Matcher line = STARTUP_LINE.matcher(child.stdout());
+            if (!line.find()) {
+                child.awaitEnd(KILL_LIMIT); // its stdout ended: it is exiting; wait for the exit code
+                throw new AssertionError("exited without the start-up line \"listening on ...\"\n"
+                        + child.describe());
+            }
+            child.port = Integer.parseInt(line.group(1));
+            child.backlog = Integer.parseInt(line.group(2));
+            return child;
+        } catch (RuntimeException | Error e) {
+            try {
+                child.close();
+            } catch (RuntimeException | Error closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a child that is expected to exit by itself (bad arguments, a busy
+     * port) and returns how it ended. Waits at most {@code limit}.
+     *
+     * @throws AssertionError with the child's output if it is still running
+     *         at the limit; it is then killed
+     */
+    public static Finished run(Duration limit, String mainClass, String... args) {
+        try (ChapterProcess child = new ChapterProcess(mainClass, args)) {
+            int exitCode = child.awaitExit(limit);
+            return new Finished(exitCode, child.stdout(), child.stderr());
+        }
+    }
+
+    /** How a child run by {@link #run} ended: its exit code and everything it printed. */
+    public record Finished(int exitCode, String stdout, String stderr) {
+
+        /** As {@link ChapterProcess#jniWarnings()}. */
+        public List<String> jniWarnings() {
+            return ChapterProcess.jniWarnings(stdout + "\n" + stderr);
+        }
+    }
+
+    /** The port from the start-up line (the real one, when started with port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** The backlog from the start-up line. */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** The child's process id, as in /proc and {@code ps}. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** True until the child exits (or is killed by {@link #close}). */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Everything the child printed to stdout so far (UTF-8; malformed bytes as U+FFFD). */
+    public String stdout() {
+        return stdout.text();
+    }
+
+    /** Everything the child printed to stderr so far (UTF-8; malformed bytes as U+FFFD). */
+    public String stderr() {
+        return stderr.text();
+    }
+
+    /**
+     * Waits at most {@code limit} until stdout contains {@code needle}.
+     *
+     * @return stdout at that moment
+     * @throws AssertionError with the child's output on timeout, or at once if
+     *         the child exits without printing it
+     */
+    public String awaitStdout(String needle, Duration limit) {
+        return awaitStdout(needle, 1, limit);
+    }
+
+    /**
+     * Waits at most {@code limit} until stdout contains {@code needle} at
+     * least {@code times} times: {@code awaitStdout(Article.DASHES, 3, limit)}
+     * waits for the third request.
+     *
+     * @return stdout at that moment
+     * @throws AssertionError as {@link #awaitStdout(String, Duration)}
+     */
+    public String awaitStdout(String needle, int times, Duration limit) {
+        String wanted = times + " x \"" + needle + "\" on stdout";
+        Await.until(() -> occurrences(stdout(), needle) >= times || stdout.ended(), limit,
+                () -> wanted + "\n" + describe());
+        String text = stdout();
+        if (occurrences(text, needle) < times) {
+            throw new AssertionError("stdout closed (the process exited) before " + wanted + "\n" + describe());
+        }
+        return text;
+    }
+
+    private static int occurrences(String text, String needle) {
+        int count = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length())) {
+            count++;
+        }
+        return count;
+    }
+
+    /**
+     * Waits at most {@code limit} for the child to exit (and a few seconds
+     * more for its last output to be copied).
+     *
+     * @return the exit code
+     * @throws AssertionError with the child's output on timeout
+     */
+    public int awaitExit(Duration limit) {
+        awaitEnd(limit);
+        return process.exitValue();
+    }
+
+    private void awaitEnd(Duration limit) {
+        Await.until(() -> !process.isAlive(), limit, () -> "the process to exit\n" + describe());
+        RUNNING.remove(process);
+        Await.until(() -> stdout.ended() && stderr.ended(), DRAIN_LIMIT,
+                () -> "the end of the output of an exited process (did it leave a child holding the pipes?)\n"
+                        + describe());
+    }
+
+    /** Open file descriptors of the child: see {@link Proc#openFds}. */
+    public int openFdCount() {
+        return Proc.openFds(pid());
+    }
+
+    /** CPU time of the child so far in clock ticks: see {@link Proc#cpuTicks}. */
+    public long cpuTimeTicks() {
+        return Proc.cpuTicks(pid());
+    }
+
+    /** Resident memory of the child in KiB: see {@link Proc#rssKiB}. */
+    public long rssKiB() {
+        return Proc.rssKiB(pid());
+    }
+
+    /**
+     * Lines of stdout and stderr so far with a JNI or native-access warning.
+     * -Xcheck:jni only prints, it does not fail anything: assert this is
+     * empty, typically after the exchanges and before close.
+     */
+    public List<String> jniWarnings() {
+        return jniWarnings(stdout() + "\n" + stderr());
+    }
+
+    static List<String> jniWarnings(String output) {
+        return output.lines()
+                .filter(line -> JNI_WARNING_MARKERS.stream().anyMatch(line::contains))
+                .collect(Collectors.toList());
+    }
+
+    /**
+     * Kills the child (SIGKILL: a hung server cannot delay it) and waits at
+     * most {@link #KILL_LIMIT} for it to be gone. Does the same whether the
+     * test passed or failed; a second call does nothing. Output stays
+     * readable afterwards.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        process.destroyForcibly();
+        awaitEnd(KILL_LIMIT);
+    }
+
+    /** The command, the state and the output, for failure messages. */
+    private String describe() {
+        String state = process.isAlive() ? "running" : "exit code " + process.exitValue();
+        return "process " + pid() + " (" + state + "): " + commandLine
+                + "\n--- stdout ---\n" + tail(stdout())
+                + "\n--- stderr ---\n" + tail(stderr())
+                + "\n--- end ---";
+    }
+
+    private static String tail(String text) {
+        if (text.length() <= SHOWN_CHARS) {
+            return text;
+        }
+        return "[... " + (text.length() - SHOWN_CHARS) + " characters before ...]\n"
+                + text.substring(text.length() - SHOWN_CHARS);
+    }
+
+    @Override
+    public String toString() {
+        return "ChapterProcess[pid " + pid() + ", port " + port + ": " + commandLine + "]";
+    }
+}

@@ -1,0 +1,54 @@
+package testkit;
+
+import java.time.Duration;
+
+/**
+ * A point in time on the monotonic clock ({@link System#nanoTime()}), so that a
+ * series of waits shares one overall bound instead of each getting its own.
+ * Wall-clock time is not used: it can jump.
+ */
+final class Deadline {
+
+    private final Duration limit;
+    private final long end;
+
+    private Deadline(Duration limit) {
+        this.limit = limit;
+        this.end = System.nanoTime() + limit.toNanos();
+    }
+
+    static Deadline after(Duration limit) {
+        if (limit.isNegative()) {
+            throw new IllegalArgumentException("negative time limit: " + limit);
+        }
+        return new Deadline(limit);
+    }
+
+    /** The limit this deadline was made from, for messages. */
+    Duration limit() {
+        return limit;
+    }
+
+    boolean expired() {
+        return remainingNanos() <= 0;
+    }
+
+    long remainingNanos() {
+        return end - System.nanoTime();
+    }
+
+    /**
+     * Milliseconds left, at least 1: for APIs where 0 means "wait forever"
+     * (SO_TIMEOUT, connect timeout, Selector.select). Check {@link #expired()} first.
+     */
+    int remainingMillisAtLeastOne() {
+        long millis = Math.max(1, (remainingNanos() + 999_999) / 1_000_000);
+        return (int) Math.min(Integer.MAX_VALUE, millis);
+    }
+
+    /** "250 ms" or "20 s": Duration.toString() ("PT20S") is not for people. */
+    static String describe(Duration limit) {
+        long millis = limit.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    }
+}

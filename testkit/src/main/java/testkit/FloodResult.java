@@ -1,0 +1,31 @@
+package testkit;
+
+/**
+ * What {@link Clients#flood} saw.
+ *
+ * @param bytesSent     bytes the kernel accepted from the client; more than the
+ *                      server read, since socket buffers hold megabytes
+ * @param bytesReceived bytes the server sent back (a chapter sends none to a flood)
+ * @param cutOff        how the server ended it
+ */
+public record FloodResult(long bytesSent, long bytesReceived, CutOff cutOff) {
+
+    /** How the server ended the flood. */
+    public enum CutOff {
+        /** It closed the connection in order: the client read end of stream (its FIN). */
+        EOF,
+        /**
+         * It aborted the connection: a read or write failed (ECONNRESET, EPIPE). This is
+         * what a server that closes with unread data in its receive buffer causes: the
+         * kernel then answers with a RST, not a FIN.
+         */
+        RESET,
+        /** It did not: the connection was still open at the time limit. */
+        NONE
+    }
+
+    /** True if the server closed or reset the connection. */
+    public boolean wasCutOff() {
+        return cutOff != CutOff.NONE;
+    }
+}

@@ -1,0 +1,147 @@
+package testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** ChapterProcess end to end, against FakeChapter in a child JVM. */
+class ChapterProcessTest {
+
+    private static final String FAKE = FakeChapter.class.getName();
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+
+    /** One child shared by the tests that only talk to it: each JVM start costs half a second. */
+    private static ChapterProcess shared;
+
+    @BeforeAll
+    static void startShared() {
+        shared = ChapterProcess.start(FAKE, "0", "7");
+    }
+
+    @AfterAll
+    static void stopShared() {
+        shared.close();
+    }
+
+    @Test
+    void startParsesTheStartUpLineAndCapturesStdout() throws IOException {
+        assertThat(shared.port()).isPositive();
+        assertThat(shared.backlog()).isEqualTo(7);
+        assertThat(shared.stdout()).startsWith("listening on 0.0.0.0:" + shared.port() + " (backlog 7)\n");
+
+        byte[] request = Article.ascii("GET / HTTP/1.0\r\nHost: start-test\r\n\r\n");
+        assertThat(Clients.exchange(shared.port(), request)).isEqualTo(Article.RESPONSE);
+        String stdout = shared.awaitStdout("Host: start-test", LIMIT);
+        assertThat(stdout).contains(Article.DASHES + "\nGET / HTTP/1.0\r\nHost: start-test\r\n");
+        assertThat(shared.stderr()).isEmpty();
+        assertThat(shared.jniWarnings()).isEmpty();
+    }
+
+    @Test
+    void awaitStdoutCountsOccurrences() throws IOException {
+        Clients.exchange(shared.port(), Article.ascii("GET / HTTP/1.0\nHost: twice\n\n"));
+        Clients.exchange(shared.port(), Article.ascii("GET / HTTP/1.0\nHost: twice\n\n"));
+        assertThat(shared.awaitStdout("Host: twice", 2, LIMIT)).contains("Host: twice");
+    }
+
+    @Test
+    void awaitStdoutTimesOutShowingTheOutput() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> shared.awaitStdout("never printed", Duration.ofMillis(200)))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("timed out after 200 ms")
+                .hasMessageContaining("\"never printed\"")
+                .hasMessageContaining("(running): " + FAKE + " 0 7")
+                .hasMessageContaining("--- stdout ---\nlistening on 0.0.0.0:" + shared.port());
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+
+    @Test
+    @SuppressWarnings("try") // the resources only need to exist
+    void procProbesSeeTheChild() throws IOException {
+        Clients.exchange(shared.port(), Article.REQUEST); // warm up whatever the first request opens
+        int before = shared.openFdCount();
+        try (Socket held = Clients.connect(shared.port())) {
+            // FakeChapter accepts it and waits for its request: one more fd.
+            Await.until(() -> shared.openFdCount() == before + 1, LIMIT, "the accepted connection's fd");
+        }
+        Await.until(() -> shared.openFdCount() == before, LIMIT, "the fd to be closed");
+        assertThat(shared.cpuTimeTicks()).isPositive(); // starting a JVM takes well over 10 ms of CPU
+        assertThat(shared.rssKiB()).isGreaterThan(10_000);
+    }
+
+    @Test
+    void closeKillsTheChildAndCanBeRepeated() {
+        ChapterProcess child = ChapterProcess.start(FAKE, "0", "1");
+        long pid = child.pid();
+        child.close();
+        assertThat(child.isAlive()).isFalse();
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+        child.close();
+        assertThat(child.stdout()).startsWith("listening on");
+    }
+
+    @Test
+    void runReportsExitCodeAndOutputOfBadArguments() {
+        ChapterProcess.Finished finished = ChapterProcess.run(LIMIT, FAKE, "not-a-port");
+        assertThat(finished.exitCode()).isEqualTo(2);
+        assertThat(finished.stdout()).isEmpty();
+        assertThat(finished.stderr().lines()).singleElement().asString().contains("not-a-port");
+        assertThat(finished.jniWarnings()).isEmpty();
+    }
+
+    @Test
+    void runReportsABusyPort() throws IOException {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("0.0.0.0"))) {
+            String port = Integer.toString(busy.getLocalPort());
+            ChapterProcess.Finished finished = ChapterProcess.run(LIMIT, FAKE, port);
+            assertThat(finished.exitCode()).isEqualTo(2);
+            assertThat(finished.stderr()).startsWith("cannot listen on port " + port);
+        }
+    }
+
+    @Test
+    void startFailsAtOnceWhenTheChildExitsWithoutTheStartUpLine() {
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> ChapterProcess.start(FAKE, "0", "1", "extra"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("exited without the start-up line")
+                .hasMessageContaining("(exit code 2)")
+                .hasMessageContaining("too many arguments");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(ChapterProcess.START_LIMIT);
+    }
+
+    @Test
+    void runKillsAChildThatDoesNotExitInTime() {
+        Set<Long> before = childPids();
+        assertThatThrownBy(() -> ChapterProcess.run(Duration.ofMillis(300), FAKE, "0"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("timed out after 300 ms waiting for the process to exit");
+        assertThat(childPids()).isSubsetOf(before);
+    }
+
+    @Test
+    void jniWarningsPicksOnlyWarningLines() {
+        String output = "listening on 0.0.0.0:1 (backlog 1)\n"
+                + "WARNING in native method: JNI call made without checking exceptions\n"
+                + "WARNING: A restricted method in java.lang.System has been called\n"
+                + "WARNING: Use --enable-native-access=ALL-UNNAMED to avoid a warning\n"
+                + "WARNING: something else\n";
+        assertThat(ChapterProcess.jniWarnings(output)).hasSize(3).noneMatch(line -> line.contains("something else"));
+    }
+
+    private static Set<Long> childPids() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+}
