@@ -51,18 +51,20 @@ final class Chapters implements Experiment {
         }
         Versus versus = Versus.run(s);
 
-        Table t = new Table("server", "backlog", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "server CPU µs/req", "listen overflows");
+        Table t = new Table("server", "backlog", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "server CPU µs/req",
+                "of which JIT", "listen overflows");
         for (int backlog : BACKLOGS) {
             for (Server server : SERVERS) {
                 List<Row> reps = rows.get(server + "/" + backlog);
                 if (reps.isEmpty()) {
-                    t.add(server.label, backlog, null, null, null, null, "not measured", null, null);
+                    t.add(server.label, backlog, null, null, null, null, "not measured", null, null, null);
                     continue;
                 }
                 t.add(server.label, backlog, Measure.spread(reps, r -> r.result().rate()),
                         Measure.spread(reps, r -> r.result().ms(50)), Measure.spread(reps, r -> r.result().ms(99)),
                         Measure.spread(reps, r -> r.result().maxMs()), errors(reps),
-                        Measure.spread(reps, Row::serverCpuUs), Measure.spread(reps, r -> r.delta().listenOverflows()));
+                        Measure.spread(reps, Row::serverCpuUs), Measure.spread(reps, Row::jitCpuUs),
+                        Measure.spread(reps, r -> r.delta().listenOverflows()));
             }
         }
         StringBuilder md = new StringBuilder();
@@ -71,8 +73,7 @@ final class Chapters implements Experiment {
                 .append(CONCURRENCY).append(" concurrent clients, with the article's `listen(1)` and with a backlog of 128. ")
                 .append("A fresh connection per request, HTTP/1.0, as ab does.\n\n");
         md.append("Command: `").append(Results.command(name(), s)).append("`. Each row: a fresh server, e.g. `")
-                .append(Server.CH3.shown(128)).append(" > /dev/null`, a ").append(Table.number(s.warmup()))
-                .append(" s warm-up, then `").append(load.cli()).append("`")
+                .append(Server.CH3.shown(128)).append(" > /dev/null`, a warm-up, then `").append(load.cli()).append("`")
                 .append(s.full() ? "; each row run " + s.reps() + " times, shown as median (min–max)" : "")
                 .append(".\n\n");
         md.append(t.markdown()).append('\n');
@@ -123,7 +124,8 @@ final class Chapters implements Experiment {
         }
         md.append("- The server's CPU time per request (user + system time of all its threads, from /proc/PID/stat, ")
                 .append("divided by the OK replies) separates the servers where requests per second cannot: ")
-                .append("on 2 cores the generator and the server share the machine.\n\n");
+                .append("on 2 cores the generator and the server share the machine. \"Of which JIT\" is the part spent by ")
+                .append("the JVM's JIT compiler threads, still compiling if the warm-up did not outlast them.\n\n");
         return md.toString();
     }
 
@@ -158,42 +160,50 @@ final class Chapters implements Experiment {
     }
 
     /** The load generator against ApacheBench, on the same C reference server, in turns. */
-    record Versus(List<Double> genRates, List<Double> abRates, Table raw, String genCli, String abCli, long requests, String abMissing) {
+    record Versus(Table raw, List<String> clients, String genCli, String abCli, String abMissing) {
+        static final String AB = "ab";
+
         static Versus run(Settings s) {
             long n = s.full() ? 100_000 : 30_000;
             LoadGen.Config gen = LoadGen.Config.forRequests(0, CONCURRENCY, n, 30, "generator vs ab");
+            // Also one worker thread, as ab has: the same work per thread, side by side.
+            LoadGen.Config one = gen.withThreads(1);
             String abCli = "ab -q -c " + CONCURRENCY + " -n " + n + " http://127.0.0.1:PORT/";
+            List<String> clients = List.of(name(gen), name(one), AB);
             Table raw = new Table("client", "rep", "requests", "ok", "failed", "req_per_s", "p50_ms", "p99_ms", "max_ms",
                     "client_cpu_us_per_req", "server_cpu_us_per_req");
-            List<Double> genRates = new ArrayList<>();
-            List<Double> abRates = new ArrayList<>();
             if (!Harness.onPath("ab")) {
-                return new Versus(genRates, abRates, raw, gen.cli(), abCli, n, "ab is not installed (Debian: apt-get install apache2-utils)");
+                return new Versus(raw, clients, gen.cli(), abCli, "ab is not installed (Debian: apt-get install apache2-utils)");
             }
             if (Server.C_REF.missing() != null) {
-                return new Versus(genRates, abRates, raw, gen.cli(), abCli, n, "the C reference is not built");
+                return new Versus(raw, clients, gen.cli(), abCli, "the C reference is not built");
             }
             try (Running r = Harness.start(Server.C_REF, 128)) {
-                Measure.warmUp(r, CONCURRENCY, s);
+                double warm = Measure.warmUp(r, CONCURRENCY, s);
                 for (int rep = 1; rep <= s.reps(); rep++) {
-                    int tw = Measure.drainTimeWait(s);
-                    Row g = Measure.measure(r, rep, gen, tw);
-                    genRates.add(g.result().rate());
-                    raw.add("bench.LoadGen", rep, g.result().total(), g.ok(), g.result().errors(), g.result().rate(),
-                            g.result().ms(50), g.result().ms(99), g.result().maxMs(), g.clientCpuUs(), g.serverCpuUs());
+                    for (LoadGen.Config c : List.of(gen, one)) {
+                        Row g = Measure.measure(r, rep, c, Measure.drainTimeWait(s), warm);
+                        raw.add(name(c), rep, g.result().total(), g.ok(), g.result().errors(), g.result().rate(),
+                                g.result().ms(50), g.result().ms(99), g.result().maxMs(), g.clientCpuUs(), g.serverCpuUs());
+                    }
                     Measure.drainTimeWait(s);
                     Ab a = Ab.run(r, CONCURRENCY, n);
-                    abRates.add(a.rate());
-                    raw.add("ab", rep, n, a.complete() - a.failed(), a.failed(), a.rate(), a.p50(), a.p99(), a.max(),
+                    raw.add(AB, rep, n, a.complete() - a.failed(), a.failed(), a.rate(), a.p50(), a.p99(), a.max(),
                             a.clientCpuUs(), a.serverCpuUs());
                 }
             }
-            return new Versus(genRates, abRates, raw, gen.cli(), abCli, n, null);
+            return new Versus(raw, clients, gen.cli(), abCli, null);
         }
 
+        private static String name(LoadGen.Config c) {
+            return "bench.LoadGen, " + c.threads() + (c.threads() == 1 ? " thread" : " threads");
+        }
+
+        /** Median req/s of the generator as used throughout the bench (first client), or of ab. */
         double medianRate(boolean generator) {
-            List<Double> rates = generator ? genRates : abRates;
-            return rates.isEmpty() ? Double.NaN : Spread.of(rates).median();
+            String client = generator ? clients.get(0) : AB;
+            List<Object[]> runs = raw.rows().stream().filter(row -> row[0].equals(client)).toList();
+            return runs.isEmpty() ? Double.NaN : col(runs, 5).median();
         }
 
         String markdown(Settings s) {
@@ -201,19 +211,30 @@ final class Chapters implements Experiment {
             if (abMissing != null) {
                 return md.append("**Not measured: ").append(abMissing).append(".**\n\n").toString();
             }
-            md.append("Against one C reference server (backlog 128), in turns: `").append(genCli).append("` and `")
+            md.append("Against one C reference server (backlog 128), in turns: `").append(genCli).append("`, the same with `-w 1`, and `")
                     .append(abCli).append("`").append(s.full() ? ", " + s.reps() + " times each" : "")
-                    .append(". Both open a fresh connection per request; ab's latencies are whole milliseconds.\n\n");
+                    .append(". Both open a fresh connection per request; ab's latencies are whole milliseconds. ")
+                    .append("The rest of the bench uses the generator with ").append(LoadGen.DEFAULT_THREADS).append(" worker threads.\n\n");
             Table t = new Table("client", "req/s", "p50 ms", "p99 ms", "max ms", "failed", "client CPU µs/req", "server CPU µs/req");
-            for (String client : List.of("bench.LoadGen", "ab")) {
+            for (String client : clients) {
                 List<Object[]> runs = raw.rows().stream().filter(row -> row[0].equals(client)).toList();
+                if (runs.isEmpty()) continue;
                 t.add(client, col(runs, 5), col(runs, 6), col(runs, 7), col(runs, 8), col(runs, 4), col(runs, 9), col(runs, 10));
             }
             md.append(t.markdown()).append('\n');
             md.append("Client CPU is the generator's whole JVM (its JIT and GC threads too) and, for ab, its process time "
                     + "(cutime + cstime of the shell that waited for it). Most of a client's time is the kernel's: "
-                    + "on loopback the connecting process also runs much of the TCP work of the other side.\n\n");
-            return md.toString();
+                    + "on loopback the connecting process also runs much of the TCP work of the other side.");
+            List<Object[]> one = raw.rows().stream().filter(row -> row[0].equals(clients.get(1))).toList();
+            List<Object[]> ab = raw.rows().stream().filter(row -> row[0].equals(AB)).toList();
+            if (!one.isEmpty() && !ab.isEmpty()) {
+                double cpuRatio = col(one, 9).median() / col(ab, 9).median();
+                md.append(" With one thread each, the generator spends ").append(Table.number(cpuRatio))
+                        .append(" times ab's CPU per request and reaches ").append(Chapters.percent(col(one, 5).median() / col(ab, 5).median()))
+                        .append(" of its rate; with two it reaches ").append(Chapters.percent(medianRate(true) / medianRate(false)))
+                        .append(" (the second thread puts the second core to work, which single-threaded ab cannot).");
+            }
+            return md.append("\n\n").toString();
         }
 
         private static Spread col(List<Object[]> runs, int i) {

@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
+import java.text.DecimalFormat;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.DatasetRenderingOrder;
@@ -71,14 +73,23 @@ final class Charts {
         save(png, new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true));
     }
 
-    /** Lines only, one per series. */
+    /**
+     * Lines only. Series come in groups of {@code perColor} that share a colour
+     * (say p50 and p99 of one server), the second and later ones dashed.
+     */
     static void lines(Path png, String title, String xLabel, List<String> categories, String yLabel,
-                      Map<String, Map<String, Double>> series, boolean log) {
+                      Map<String, Map<String, Double>> series, boolean log, int perColor) {
         CategoryPlot plot = new CategoryPlot();
         plot.setDomainAxis(new CategoryAxis(xLabel));
         plot.setRangeAxis(log ? logAxis(yLabel) : new NumberAxis(yLabel));
         plot.setDataset(dataset(categories, series));
-        plot.setRenderer(lineRenderer(series.size(), 0));
+        LineAndShapeRenderer r = new LineAndShapeRenderer(true, true);
+        for (int i = 0; i < series.size(); i++) {
+            r.setSeriesPaint(i, COLORS[(i / perColor) % COLORS.length].darker());
+            r.setSeriesStroke(i, i % perColor == 0 ? new BasicStroke(2.5f)
+                    : new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f));
+        }
+        plot.setRenderer(r);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         save(png, new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true));
@@ -87,7 +98,9 @@ final class Charts {
     private static LogAxis logAxis(String label) {
         LogAxis axis = new LogAxis(label);
         axis.setSmallestValue(0.01);
-        axis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+        // One tick per decade, labelled with the value itself (0.1, 1, 10), not the exponent.
+        axis.setTickUnit(new NumberTickUnit(1), false, false);
+        axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
         return axis;
     }
 

@@ -22,6 +22,11 @@ final class Cli {
         throw fail("bad " + what + " '" + s + "': expected " + lo + ".." + hi);
     }
 
+    /** 2.0 as "2", 3.5 as "3.5": numbers as one would type them. */
+    static String plain(double v) {
+        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+    }
+
     static RuntimeException fail(String message) {
         System.err.println(message);
         System.exit(2);

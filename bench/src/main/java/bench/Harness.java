@@ -25,6 +25,13 @@ final class Harness {
     static final String JAVA = ProcessHandle.current().info().command().orElse("java");
     static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
+    /** Servers still running, stopped on exit too (Ctrl-C included) so none outlives the bench. */
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly)));
+    }
+
     /** Every server the experiments start. */
     enum Server {
         CH2("chapter 2 (blocking loop)", "example2-loop"),
@@ -112,6 +119,7 @@ final class Harness {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(err.toFile())
                     .start();
+            LIVE.add(p);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
                 if (!p.isAlive()) {
@@ -133,6 +141,7 @@ final class Harness {
 
     /** SIGTERM, a grace period, then SIGKILL. */
     static void stop(Process p) {
+        LIVE.remove(p);
         p.destroy();
         try {
             if (!p.waitFor(5, TimeUnit.SECONDS)) {

@@ -17,7 +17,8 @@ final class Idle implements Experiment {
     static final int[] KS = {0, 100, 1_000, 10_000};
     static final Server[] SERVERS = {Server.CH2, Server.CH3, Server.CH4};
     static final int BACKLOG = 128;
-    static final double STALL_SECONDS = 2;
+    /** How long the opening waits on a server whose accept queue stays full. */
+    static final double STALL_SECONDS = 1;
     static final String LATENCY_CHART = "perf-idle-latency.png";
     static final String RSS_CHART = "perf-idle-rss.png";
 
@@ -27,15 +28,16 @@ final class Idle implements Experiment {
     }
 
     /** One row's repetitions, with how many idle connections were actually open. */
-    private record Cell(List<Row> reps, List<Integer> opened, List<String> shortfalls) {}
+    private record Cell(List<Row> reps, List<Integer> opened, List<String> shortfalls, List<Long> rssBefore, List<Long> rssIdle) {}
 
     @Override
     public void run(Settings s) {
-        Table raw = Measure.rawTable("idle_wanted", "idle_open");
+        Table raw = Measure.rawTable("idle_wanted", "idle_open", "rss_before_kib", "rss_idle_kib");
         Map<String, Cell> cells = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        // One active client: a fresh connection per request, one at a time.
-        LoadGen.Config load = LoadGen.Config.forDuration(0, 1, s.seconds(), Math.min(s.deadline(), 4), "");
+        // One active client: a fresh connection per request, one at a time. A request
+        // normally takes well under a millisecond: a stalled one is given up after the window.
+        LoadGen.Config load = LoadGen.Config.forDuration(0, 1, s.seconds(), s.seconds(), "");
         for (int rep = 1; rep <= s.reps(); rep++) {
             for (Server server : SERVERS) {
                 if (server.missing() != null) {
@@ -43,19 +45,25 @@ final class Idle implements Experiment {
                     continue;
                 }
                 for (int k : KS) {
-                    Cell cell = cells.computeIfAbsent(server + "/" + k, x -> new Cell(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+                    Cell cell = cells.computeIfAbsent(server + "/" + k, x -> new Cell(new ArrayList<>(), new ArrayList<>(),
+                            new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
                     int tw = Measure.drainTimeWait(s);
                     try (Running r = Harness.start(server, BACKLOG)) {
                         // Warm up before the crowd arrives: chapter 2 cannot be warmed up after.
-                        Measure.warmUp(r, 1, s);
+                        double warm = Measure.warmUp(r, 1, s);
+                        long rssBefore = Proc.rssKiB(r.pid());
                         try (IdleCrowd crowd = IdleCrowd.open(r.port(), BACKLOG, k, STALL_SECONDS)) {
+                            Proc.sleep(100); // let the server take in the last batch
+                            long rssIdle = Proc.rssKiB(r.pid());
                             LoadGen.Config c = new LoadGen.Config(load.target(), 1, 0, load.durationNanos(), load.deadlineNanos(),
                                     1, server.name().toLowerCase() + " idle " + crowd.size(), true);
-                            Row row = Measure.measure(r, rep, c, tw);
+                            Row row = Measure.measure(r, rep, c, tw, warm);
                             cell.reps().add(row);
                             cell.opened().add(crowd.size());
+                            cell.rssBefore().add(rssBefore);
+                            cell.rssIdle().add(rssIdle);
                             if (crowd.shortfall != null) cell.shortfalls().add(crowd.shortfall);
-                            Measure.addRaw(raw, row, k, crowd.size());
+                            Measure.addRaw(raw, row, k, crowd.size(), rssBefore, rssIdle);
                         }
                     } catch (RuntimeException e) {
                         problems.add(server.label + ", " + k + " idle: " + e.getMessage());
@@ -64,7 +72,8 @@ final class Idle implements Experiment {
             }
         }
 
-        Table t = new Table("server", "idle wanted", "idle open", "replies/s", "p50 ms", "p99 ms", "max ms", "errors", "server RSS MiB");
+        Table t = new Table("server", "idle wanted", "idle open", "replies/s", "p50 ms", "p99 ms", "max ms", "errors",
+                "RSS before MiB", "RSS with idle MiB");
         Map<String, Map<String, Double>> latency = new LinkedHashMap<>();
         Map<String, Map<String, Double>> rss = new LinkedHashMap<>();
         List<String> categories = new ArrayList<>();
@@ -78,7 +87,8 @@ final class Idle implements Experiment {
                 boolean stalled = reps.stream().allMatch(r -> r.ok() == 0);
                 Spread p50 = Measure.spread(reps, r -> r.ok() == 0 ? Double.NaN : r.result().ms(50));
                 Spread p99 = Measure.spread(reps, r -> r.ok() == 0 ? Double.NaN : r.result().ms(99));
-                Spread mem = Measure.spread(reps, r -> r.rssKiB() / 1024.0);
+                Spread before = Spread.of(cell.rssBefore().stream().map(x -> x / 1024.0).toList());
+                Spread mem = Spread.of(cell.rssIdle().stream().map(x -> x / 1024.0).toList());
                 String errors = Chapters.errors(reps);
                 if (stalled) {
                     errors = "stalled: no reply, " + errors;
@@ -87,7 +97,7 @@ final class Idle implements Experiment {
                 }
                 t.add(server.label, k, Spread.of(cell.opened()), Measure.spread(reps, r -> r.result().rate()),
                         stalled ? null : p50, stalled ? null : p99, stalled ? null : Measure.spread(reps, r -> r.result().maxMs()),
-                        errors, mem);
+                        errors, before, mem);
                 String name = shortName(server);
                 latency.computeIfAbsent(name + " p50", x -> new LinkedHashMap<>()).put(Table.format(k), p50.median());
                 latency.computeIfAbsent(name + " p99", x -> new LinkedHashMap<>()).put(Table.format(k), p99.median());
@@ -97,10 +107,10 @@ final class Idle implements Experiment {
         if (!latency.isEmpty()) {
             Charts.lines(Harness.ROOT.resolve("docs").resolve(LATENCY_CHART),
                     "One active client's latency against idle connections held open", "idle connections", categories,
-                    "latency, ms (log scale; no point = no reply)", latency, true);
+                    "latency, ms (log scale; solid p50, dashed p99; no point = no reply)", latency, true, 2);
             Charts.barsAndLines(Harness.ROOT.resolve("docs").resolve(RSS_CHART),
                     "Server resident memory against idle connections held open", "idle connections", categories,
-                    "RSS, MiB", rss, null, null, false);
+                    "RSS with the idle connections open, MiB", rss, null, null, false);
         }
 
         StringBuilder md = new StringBuilder("## Idle connections\n\n");
@@ -109,10 +119,10 @@ final class Idle implements Experiment {
                 .append("another, a fresh connection each. A blocking server is stuck on its first idle client; an epoll server ")
                 .append("is woken only by sockets with something to read.\n\n");
         md.append("Command: `").append(Results.command(name(), s)).append("`. Each row: `")
-                .append(Server.CH3.shown(BACKLOG)).append(" > /dev/null` (likewise chapters 2 and 4), a ")
-                .append(Table.number(s.warmup())).append(" s warm-up before the idle connections open, then `")
+                .append(Server.CH3.shown(BACKLOG)).append(" > /dev/null` (likewise chapters 2 and 4), a warm-up ")
+                .append("at concurrency 1 before the idle connections open, then `")
                 .append(load.cli()).append("`. The idle connections are closed with a reset (SO_LINGER 0) at the end of the ")
-                .append("row, so ten thousand of them leave no TIME_WAIT behind; RSS is read from /proc/PID/status at the end of the load")
+                .append("row, so ten thousand of them leave no TIME_WAIT behind; RSS (VmRSS in /proc/PID/status) is read after the warm-up and again once the idle connections are open")
                 .append(s.full() ? "; " + s.reps() + " runs per row, median (min–max)" : "").append(".\n\n");
         md.append(t.markdown()).append('\n');
         Chapters.problems(md, problems);
@@ -133,20 +143,23 @@ final class Idle implements Experiment {
         return server.label.substring(0, server.label.indexOf(' ', "chapter ".length()));
     }
 
-    /** Memory per idle connection, from the rows with the most and no idle connections. */
+    /** Memory per idle connection: the growth of the same server's RSS while the crowd opened, over its size. */
     private static String memory(Map<String, Cell> cells) {
         StringBuilder md = new StringBuilder();
         for (Server server : SERVERS) {
-            Cell none = cells.get(server + "/0");
             Cell most = cells.get(server + "/" + KS[KS.length - 1]);
-            if (none == null || most == null || none.reps().isEmpty() || most.reps().isEmpty()) continue;
+            if (most == null || most.reps().isEmpty()) continue;
             double opened = Spread.of(most.opened()).median();
             if (opened < 1) continue;
-            double kib = (Measure.spread(most.reps(), Row::rssKiB).median() - Measure.spread(none.reps(), Row::rssKiB).median()) / opened;
-            md.append("- ").append(server.label).append(": about ").append(Table.number(kib))
-                    .append(" KiB more resident memory per idle connection (").append(Table.format((long) opened))
-                    .append(" open against none). Kernel socket buffers are not in RSS; the JVM's heap also grows on its own schedule.\n");
+            List<Double> perConnection = new ArrayList<>();
+            for (int i = 0; i < most.opened().size(); i++) {
+                perConnection.add((most.rssIdle().get(i) - most.rssBefore().get(i)) / (double) most.opened().get(i));
+            }
+            md.append("- ").append(server.label).append(": RSS grew by ").append(Table.format(Spread.of(perConnection)))
+                    .append(" KiB per idle connection while ").append(Table.format((long) opened)).append(" of them opened")
+                    .append(opened < KS[KS.length - 1] ? " (all it would take)" : "").append(".\n");
         }
-        return md.length() == 0 ? "" : "Memory:\n\n" + md + '\n';
+        return md.length() == 0 ? "" : "Memory (user space only: the kernel's socket buffers are not in RSS, and a JVM's heap "
+                + "grows on its own schedule, so small differences are noise):\n\n" + md + '\n';
     }
 }

@@ -27,8 +27,11 @@ import org.HdrHistogram.Histogram;
  * counted as a timeout and its slot starts a new request.
  *
  * <p>usage: {@code LoadGen [-c 100] [-n 20000 | -t SECONDS] [-s DEADLINE_S] [-w THREADS] http://127.0.0.1:PORT/}
+ * (defaults: c 1, n 1, deadline 30 s as ab's, 2 worker threads or c if fewer)
  */
 public final class LoadGen {
+
+    static final int DEFAULT_THREADS = 2;
 
     /** What to run. {@code requests > 0} means -n mode, otherwise {@code duration} applies. */
     public record Config(InetSocketAddress target, int concurrency, long requests, long durationNanos,
@@ -47,19 +50,27 @@ public final class LoadGen {
 
         static Config forDuration(int port, int concurrency, double seconds, double deadlineSeconds, String label) {
             return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), concurrency, 0,
-                    nanos(seconds), nanos(deadlineSeconds), 1, label, true);
+                    nanos(seconds), nanos(deadlineSeconds), defaultThreads(concurrency), label, true);
         }
 
         static Config forRequests(int port, int concurrency, long requests, double deadlineSeconds, String label) {
             return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), concurrency, requests,
-                    0, nanos(deadlineSeconds), 1, label, true);
+                    0, nanos(deadlineSeconds), defaultThreads(concurrency), label, true);
+        }
+
+        /**
+         * Two workers: most of a client's cost is the kernel's TCP work, which one
+         * thread cannot spread over both cores; ab, with one, saturates one core.
+         */
+        static int defaultThreads(int concurrency) {
+            return Math.min(DEFAULT_THREADS, concurrency);
         }
 
         /** The same load as a command line, for the page. */
         String cli() {
-            return "LoadGen -c " + concurrency
-                    + (requests > 0 ? " -n " + requests : " -t " + Table.number(durationNanos / 1e9))
-                    + " -s " + Table.number(deadlineNanos / 1e9) + (threads > 1 ? " -w " + threads : "")
+            return "bench.LoadGen -c " + concurrency
+                    + (requests > 0 ? " -n " + requests : " -t " + Cli.plain(durationNanos / 1e9))
+                    + " -s " + Cli.plain(deadlineNanos / 1e9) + " -w " + threads
                     + " http://127.0.0.1:PORT/";
         }
 
@@ -110,6 +121,12 @@ public final class LoadGen {
         /** Latency percentile in milliseconds (0 when nothing succeeded). */
         double ms(double percentile) {
             return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        /** OK replies that took at least this long: 900 ms catches those that waited out a SYN retransmit. */
+        long countAtLeastMs(double ms) {
+            long us = (long) (ms * 1000);
+            return us > latency.getMaxValue() ? 0 : latency.getCountBetweenValues(us, latency.getMaxValue());
         }
 
         double maxMs() {
@@ -415,7 +432,7 @@ public final class LoadGen {
         long n = 0;
         double t = 0;
         double deadline = 30; // ab's default -s
-        int threads = 1;
+        int threads = DEFAULT_THREADS;
         String url = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];

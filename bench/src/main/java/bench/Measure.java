@@ -16,7 +16,7 @@ final class Measure {
 
     /** A server under one load run, and what the counters said. */
     record Row(Server server, int backlog, int rep, LoadGen.Config config, LoadGen.Result result,
-               Proc.Snapshot delta, long clientTicks, long rssKiB, int timeWaitAtStart) {
+               Proc.Snapshot delta, long clientTicks, long rssKiB, int timeWaitAtStart, double warmupSeconds) {
         long ok() {
             return result.count(Outcome.OK);
         }
@@ -24,6 +24,11 @@ final class Measure {
         /** Server CPU time (user + system, all threads) per OK reply, in microseconds. */
         double serverCpuUs() {
             return ok() == 0 ? Double.NaN : delta.cpuSeconds() * 1e6 / ok();
+        }
+
+        /** The part of {@link #serverCpuUs()} spent by the JVM's JIT compiler threads. */
+        double jitCpuUs() {
+            return ok() == 0 ? Double.NaN : (double) delta.jitTicks() / Proc.CLK_TCK * 1e6 / ok();
         }
 
         /** The generator's (this JVM's) CPU time per OK reply, in microseconds. */
@@ -36,13 +41,13 @@ final class Measure {
     static Row load(Server server, int backlog, int rep, LoadGen.Config config, Settings s) {
         int tw = drainTimeWait(s);
         try (Running r = Harness.start(server, backlog)) {
-            warmUp(r, config.concurrency(), s);
-            return measure(r, rep, config, tw);
+            double warm = warmUp(r, config.concurrency(), s);
+            return measure(r, rep, config, tw, warm);
         }
     }
 
     /** Measures one run against an already started (and warmed) server. */
-    static Row measure(Running r, int rep, LoadGen.Config config, int timeWaitAtStart) {
+    static Row measure(Running r, int rep, LoadGen.Config config, int timeWaitAtStart, double warmupSeconds) {
         LoadGen.Config c = new LoadGen.Config(new java.net.InetSocketAddress(config.target().getAddress(), r.port()),
                 config.concurrency(), config.requests(), config.durationNanos(), config.deadlineNanos(),
                 config.threads(), config.label(), config.progress());
@@ -51,18 +56,30 @@ final class Measure {
         LoadGen.Result result = LoadGen.run(c);
         long selfTicks = Proc.cpuTicks(SELF) - selfBefore;
         Proc.Snapshot delta = Proc.snapshot(r.pid()).minus(before);
-        return new Row(r.server(), r.backlog(), rep, c, result, delta, selfTicks, Proc.rssKiB(r.pid()), timeWaitAtStart);
+        return new Row(r.server(), r.backlog(), rep, c, result, delta, selfTicks, Proc.rssKiB(r.pid()), timeWaitAtStart,
+                warmupSeconds);
     }
 
     /**
-     * A short load before measuring, so JVM servers (and this generator) run
-     * compiled code. Concurrency at most the backlog, so the warm-up itself
-     * does not overflow a small accept queue and wait out SYN retransmits.
+     * Load before measuring, so JVM servers (and this generator) run compiled
+     * code: at least {@code s.warmup()} seconds, then on in half-second steps
+     * while the server's JIT compiler threads are still busy (over 5% of a core),
+     * at most {@code s.warmupMax()} seconds. Concurrency at most the backlog, so
+     * the warm-up itself does not overflow a small accept queue and wait out SYN
+     * retransmits. Returns the seconds spent.
      */
-    static void warmUp(Running r, int concurrency, Settings s) {
-        if (s.warmup() <= 0) return;
+    static double warmUp(Running r, int concurrency, Settings s) {
+        if (s.warmup() <= 0) return 0;
         int c = Math.max(1, Math.min(concurrency, r.backlog()));
-        LoadGen.run(LoadGen.Config.forDuration(r.port(), c, s.warmup(), 1, "warm-up " + r.server().name().toLowerCase()));
+        String label = "warm-up " + r.server().name().toLowerCase();
+        long start = System.nanoTime();
+        LoadGen.run(LoadGen.Config.forDuration(r.port(), c, s.warmup(), 1, label));
+        while ((System.nanoTime() - start) / 1e9 < s.warmupMax()) {
+            long jit = Proc.jitTicks(r.pid());
+            LoadGen.run(LoadGen.Config.forDuration(r.port(), c, 0.5, 1, label));
+            if (Proc.jitTicks(r.pid()) - jit <= 0.05 * 0.5 * Proc.CLK_TCK) break;
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Waits (bounded by the settings) for TIME_WAIT sockets to fall; returns the count at the start. */
@@ -76,8 +93,8 @@ final class Measure {
         cols.addAll(List.of("server", "backlog", "concurrency", "rep", "load", "seconds", "requests", "ok"));
         for (Outcome o : Outcome.values()) if (o != Outcome.OK) cols.add(o.name().toLowerCase());
         cols.addAll(List.of("req_per_s", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "server_cpu_s",
-                "server_cpu_us_per_req", "client_cpu_us_per_req", "listen_overflows", "listen_drops",
-                "syn_retrans", "server_rss_kib", "time_wait_at_start"));
+                "server_cpu_us_per_req", "server_jit_cpu_us_per_req", "client_cpu_us_per_req", "listen_overflows",
+                "listen_drops", "syn_retrans", "server_rss_kib", "time_wait_at_start", "warmup_s"));
         return new Table(cols.toArray(String[]::new));
     }
 
@@ -88,8 +105,8 @@ final class Measure {
                 row.config().cli(), res.elapsedNanos / 1e9, res.total(), res.count(Outcome.OK)));
         for (Outcome o : Outcome.values()) if (o != Outcome.OK) cells.add(res.count(o));
         cells.addAll(List.of(res.rate(), res.ms(50), res.ms(90), res.ms(99), res.ms(99.9), res.maxMs(),
-                row.delta().cpuSeconds(), row.serverCpuUs(), row.clientCpuUs(), row.delta().listenOverflows(),
-                row.delta().listenDrops(), row.delta().synRetrans(), row.rssKiB(), row.timeWaitAtStart()));
+                row.delta().cpuSeconds(), row.serverCpuUs(), row.jitCpuUs(), row.clientCpuUs(), row.delta().listenOverflows(),
+                row.delta().listenDrops(), row.delta().synRetrans(), row.rssKiB(), row.timeWaitAtStart(), row.warmupSeconds()));
         raw.add(cells.toArray());
     }
 

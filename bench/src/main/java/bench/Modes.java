@@ -20,7 +20,7 @@ import java.util.TreeSet;
  */
 final class Modes implements Experiment {
     static final Server[] SERVERS = {Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF};
-    static final String TRACE = "epoll_wait,epoll_pwait,epoll_pwait2,epoll_ctl,accept,accept4,recvfrom,recvmsg,read,"
+    static final String TRACE = "epoll_wait,epoll_pwait,epoll_pwait2,epoll_ctl,accept,accept4,fcntl,setsockopt,recvfrom,recvmsg,read,"
             + "sendto,sendmsg,write,writev,shutdown,close";
     static final int CONCURRENCY = 100;
 
@@ -41,8 +41,7 @@ final class Modes implements Experiment {
                 .append("(so JVM start-up is not counted; all threads are traced, but only the calls listed are counted). ")
                 .append("strace slows the server many times over, so these rows measure counts, not speed.\n\n");
         md.append("Command: `").append(Results.command(name(), s)).append("`. Each row: a fresh server (e.g. `")
-                .append(Server.CH3.shown(128)).append(" > /dev/null`), a ").append(Table.number(s.warmup()))
-                .append(" s warm-up, then `strace -c -f -e trace=").append(TRACE).append(" -p PID` during `")
+                .append(Server.CH3.shown(128)).append(" > /dev/null`), a warm-up, then `strace -c -f -e trace=").append(TRACE).append(" -p PID` during `")
                 .append(load.cli()).append("`.\n\n");
         Table raw = new Table("server", "syscall", "calls", "errors", "ok_replies");
         if (!Harness.onPath("strace")) {

@@ -19,9 +19,9 @@ final class Proc {
     static final int CLK_TCK = clockTicks();
 
     /** The TCP counters and a process's CPU time at one moment. */
-    record Snapshot(long cpuTicks, long listenOverflows, long listenDrops, long synRetrans) {
+    record Snapshot(long cpuTicks, long jitTicks, long listenOverflows, long listenDrops, long synRetrans) {
         Snapshot minus(Snapshot before) {
-            return new Snapshot(cpuTicks - before.cpuTicks, listenOverflows - before.listenOverflows,
+            return new Snapshot(cpuTicks - before.cpuTicks, jitTicks - before.jitTicks, listenOverflows - before.listenOverflows,
                     listenDrops - before.listenDrops, synRetrans - before.synRetrans);
         }
 
@@ -32,7 +32,7 @@ final class Proc {
 
     static Snapshot snapshot(long pid) {
         Map<String, Long> tcp = tcpExt();
-        return new Snapshot(cpuTicks(pid), tcp.getOrDefault("ListenOverflows", 0L),
+        return new Snapshot(cpuTicks(pid), jitTicks(pid), tcp.getOrDefault("ListenOverflows", 0L),
                 tcp.getOrDefault("ListenDrops", 0L), tcp.getOrDefault("TCPSynRetrans", 0L));
     }
 
@@ -42,6 +42,32 @@ final class Proc {
         // The command name in parentheses may contain spaces: fields are counted after ')'.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 (utime) and 15 (stime)
+    }
+
+    /**
+     * CPU ticks so far of the JVM's JIT compiler threads ("C1 CompilerThre",
+     * "C2 CompilerThre" in /proc/PID/task/TID/stat; 0 for a process without them).
+     */
+    static long jitTicks(long pid) {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        } catch (IOException e) {
+            return 0;
+        }
+        return ticks;
     }
 
     /** CPU time (user + system) of the reaped children of a process, in clock ticks: fields 16 and 17. */
