@@ -245,6 +245,11 @@ public final class ChapterProcess implements AutoCloseable {
         return Proc.openFds(pid());
     }
 
+    /** Open sockets of the child, listening socket included: see {@link Proc#openSockets}. */
+    public int openSocketCount() {
+        return Proc.openSockets(pid());
+    }
+
     /** CPU time of the child so far in clock ticks: see {@link Proc#cpuTicks}. */
     public long cpuTimeTicks() {
         return Proc.cpuTicks(pid());

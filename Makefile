@@ -1,0 +1,44 @@
+# The classroom front door. `make` lists what is here.
+SHELL := /bin/bash
+MVN ?= mvn -B -q
+JAVA ?= java
+CHAPTERS := example1-blocking example2-loop example3-epoll-lt example4-epoll-et example5-cork example6-nodelay
+PORT ?= 8080
+BACKLOG ?= 1
+
+valid = $(and $(1),$(filter $(1),1 2 3 4 5 6))
+chapter = $(if $(call valid,$(1)),$(word $(1),$(CHAPTERS)))
+server = $(call chapter,$(1))/src/main/java/workbook/Server.java
+
+.PHONY: help build test run diff bench clean
+
+help: ## list the targets
+	@echo "The epoll workbook: the article's six servers, in Java. Targets:"
+	@echo "  make build                                  compile everything, native library included"
+	@echo "  make test                                   every test (binding, chapters, docs checks)"
+	@echo "  make run N=<1..6> [PORT=8080] [BACKLOG=1]   build, then run chapter N in the foreground (Ctrl-C stops it)"
+	@echo "  make diff A=<1..6> B=<1..6>                 what changed from chapter A to chapter B"
+	@echo "  make bench [FULL=1]                         measure the article's claims into docs/performance.md"
+	@echo "  make clean                                  remove everything the build made"
+	@echo "Chapters: $(foreach n,1 2 3 4 5 6,$(n)=$(call chapter,$(n)))"
+
+build:
+	$(MVN) -DskipTests package
+
+test:
+	$(MVN) verify
+
+run:
+	$(if $(call valid,$(N)),,$(error usage: make run N=<1..6> [PORT=8080] [BACKLOG=1]))
+	$(MVN) -DskipTests -pl $(call chapter,$(N)) -am compile
+	$(JAVA) --enable-native-access=ALL-UNNAMED -cp $(call chapter,$(N))/target/classes:epoll-jni/target/classes workbook.Server $(PORT) $(BACKLOG)
+
+diff:
+	$(if $(and $(call valid,$(A)),$(call valid,$(B))),,$(error usage: make diff A=<1..6> B=<1..6>, e.g. A=3 B=4 (the lineage: 1->2->3->4, 3->5, 3->6)))
+	@diff -u --label $(call server,$(A)) --label $(call server,$(B)) $(call server,$(A)) $(call server,$(B)); test $$? -le 1
+
+bench:
+	bench/run.sh $(if $(FULL),--full)
+
+clean:
+	$(MVN) clean

@@ -1,0 +1,37 @@
+package workbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import org.junit.jupiter.api.Test;
+import testkit.Article;
+import testkit.ChapterProcess;
+import testkit.ChapterTests;
+import testkit.Clients;
+
+/** Chapter 1 answers one request, the article's way, and then ends. */
+class ServerIT extends ChapterTests {
+    @Test
+    void exitsByItselfAfterOneRequest() throws IOException {
+        ChapterProcess chapter = start(1);
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        assertThat(chapter.awaitExit(LIMIT)).isZero();
+    }
+
+    @Test
+    void aClientThatHangsUpEarlyEndsItWithOneLineNotAStackTrace() throws IOException {
+        ChapterProcess chapter = start(1);
+        assertThat(Clients.halfClose(chapter.port(), "GET / HTTP/1.0\r\n".getBytes())).isEmpty();
+        assertThat(chapter.awaitExit(LIMIT)).isZero();
+        assertThat(chapter.stderr().strip().lines()).hasSize(1);
+        assertThat(chapter.stderr()).doesNotContain("Exception");
+    }
+
+    @Test
+    void aFloodWithoutATerminatorIsCutOff() throws IOException {
+        ChapterProcess chapter = start(1);
+        assertThat(Clients.flood(chapter.port(), 64 << 20, LIMIT).wasCutOff()).isTrue();
+        assertThat(chapter.awaitExit(LIMIT)).isZero();
+        assertThat(chapter.stderr()).contains("cut off");
+    }
+}

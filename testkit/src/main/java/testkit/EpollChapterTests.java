@@ -1,0 +1,170 @@
+package testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every epoll chapter (3 to 6) must survive: many clients at once, and
+ * clients that misbehave. After each, the server must still answer, hold no
+ * more descriptors than before (no leak), and burn no CPU while idle (no
+ * busy loop).
+ */
+public abstract class EpollChapterTests extends ChapterTests {
+    /** Enough for the tests' own bursts; the article's backlog of 1 is a lesson, not a test setting. */
+    protected static final int BACKLOG = 128;
+    /**
+     * CPU ticks (1/100 s) an idle server may use in {@link #IDLE_WINDOW}. A
+     * spinning loop uses about 100 per second; an idle JVM close to none.
+     */
+    private static final long IDLE_TICKS_ALLOWED = 30;
+    private static final Duration IDLE_WINDOW = Duration.ofSeconds(1);
+
+    private ChapterProcess chapter;
+    private int socketsAtRest;
+    private int baselineFds;
+
+    /** Starts the chapter with a roomy backlog, serves one request, and notes its descriptors at rest. */
+    protected ChapterProcess startServing() throws IOException {
+        chapter = start(BACKLOG);
+        // Before any client: the listening socket, and any socket the JVM keeps for itself.
+        socketsAtRest = chapter.openSocketCount();
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        awaitNoConnections();
+        baselineFds = chapter.openFdCount();
+        return chapter;
+    }
+
+    /** Still answers, holds no connection and no more descriptors than at rest, and is quiet while idle. */
+    protected void assertHealthy() throws IOException {
+        assertThat(chapter.isAlive()).as("server process alive").isTrue();
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        awaitNoConnections();
+        assertThat(chapter.openFdCount()).as("open descriptors, against %s at rest", baselineFds).isLessThanOrEqualTo(baselineFds);
+        assertIdleWithoutSpinning();
+    }
+
+    /** Every connection closed: the sockets left are those the server had before its first client. */
+    private void awaitNoConnections() {
+        Await.until(() -> chapter.openSocketCount() == socketsAtRest, LIMIT,
+                () -> "no connection left open: " + socketsAtRest + " sockets, as before the first client (now "
+                        + chapter.openSocketCount() + ")");
+    }
+
+    /** The article's level-triggered loop spins on a half-closed connection; this catches that. */
+    protected void assertIdleWithoutSpinning() {
+        long before = chapter.cpuTimeTicks();
+        // A measuring window, not synchronisation: CPU time can only be compared over some interval.
+        parkFor(IDLE_WINDOW);
+        long used = chapter.cpuTimeTicks() - before;
+        assertThat(used).as("CPU ticks used in %s while idle", IDLE_WINDOW).isLessThanOrEqualTo(IDLE_TICKS_ALLOWED);
+    }
+
+    @Test
+    void aHundredConcurrentClientsAllGetTheExactReply() throws IOException {
+        startServing();
+        List<byte[]> replies = Clients.concurrent(chapter.port(), 100, Article.REQUEST, LIMIT);
+        assertThat(replies).hasSize(100).allSatisfy(reply -> assertThat(reply).isEqualTo(Article.RESPONSE));
+        chapter.awaitStdout(Article.DASHES, 101, LIMIT);
+        assertHealthy();
+    }
+
+    @Test
+    void silentClientsThatConnectAndCloseAreDropped() throws IOException {
+        startServing();
+        for (int i = 0; i < 20; i++) {
+            Clients.silentConnectAndClose(chapter.port());
+        }
+        assertHealthy();
+    }
+
+    @Test
+    void aClientThatHalfClosesMidRequestIsHungUpOn() throws IOException {
+        startServing();
+        assertThat(Clients.halfClose(chapter.port(), "GET / HTTP/1.0\r\n".getBytes())).as("no reply to half a request").isEmpty();
+        assertHealthy();
+    }
+
+    @Test
+    void halfClosedConnectionsLeftOpenDoNotMakeTheServerSpin() throws IOException {
+        startServing();
+        List<Socket> halfClosed = new ArrayList<>();
+        try {
+            for (int i = 0; i < 5; i++) {
+                Socket socket = Clients.connect(chapter.port());
+                halfClosed.add(socket);
+                socket.getOutputStream().write("GET / HTTP/1.0\r\n".getBytes());
+                socket.shutdownOutput();
+            }
+            for (Socket socket : halfClosed) {
+                // The server answers end of stream by closing: we read end of stream in turn.
+                assertThat(Clients.readToEnd(socket, LIMIT)).isEmpty();
+            }
+            assertIdleWithoutSpinning();
+        } finally {
+            for (Socket socket : halfClosed) {
+                socket.close();
+            }
+        }
+        assertHealthy();
+    }
+
+    @Test
+    void aResetMidRequestOrAfterTheRequestCostsOnlyThatConnection() throws IOException {
+        startServing();
+        for (int i = 0; i < 10; i++) {
+            Clients.resetAfter(chapter.port(), "GET / HTTP/1.0\r\n".getBytes());
+            Clients.resetAfter(chapter.port(), Article.REQUEST);
+        }
+        assertHealthy();
+    }
+
+    @Test
+    void aRequestDribbledOneByteAtATimeIsServed() throws IOException {
+        startServing();
+        assertThat(Clients.exchangeDribbled(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        assertHealthy();
+    }
+
+    @Test
+    void aFloodWithoutATerminatorIsCutOff() throws IOException {
+        startServing();
+        int offered = 64 << 20;
+        FloodResult flood = Clients.flood(chapter.port(), offered, LIMIT);
+        assertThat(flood.wasCutOff()).as("cut off: %s", flood).isTrue();
+        assertThat(flood.bytesSent()).as("the server stopped reading long before the end").isLessThan(offered);
+        assertThat(flood.bytesReceived()).as("no reply to a request that never ended").isZero();
+        assertHealthy();
+    }
+
+    @Test
+    void undecodableBytesArePrintedNotFatal() throws IOException {
+        startServing();
+        assertThat(Clients.exchange(chapter.port(), undecodableRequest())).isEqualTo(Article.RESPONSE);
+        chapter.awaitStdout(Article.DASHES + "\nGET /", 2, LIMIT);
+        assertHealthy();
+    }
+
+    @Test
+    void fiveHundredIdleConnectionsDoNotStopAnotherClient() throws IOException {
+        startServing();
+        try (IdleClients idle = Clients.openIdle(chapter.port(), 500, LIMIT)) {
+            assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+            Await.until(() -> chapter.openSocketCount() == socketsAtRest + idle.size(), LIMIT,
+                    () -> "the server holds all " + idle.size() + " idle connections (sockets now " + chapter.openSocketCount() + ")");
+        }
+        assertHealthy();
+    }
+
+    private static void parkFor(Duration window) {
+        long deadline = System.nanoTime() + window.toNanos();
+        while (System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(deadline - System.nanoTime());
+        }
+    }
+}
