@@ -10,7 +10,7 @@ valid = $(and $(1),$(filter $(1),1 2 3 4 5 6))
 chapter = $(if $(call valid,$(1)),$(word $(1),$(CHAPTERS)))
 server = $(call chapter,$(1))/src/main/java/workbook/Server.java
 
-.PHONY: help build test run diff bench clean
+.PHONY: help build test run diff docs bench clean
 
 help: ## list the targets
 	@echo "The epoll workbook: the article's six servers, in Java. Targets:"
@@ -18,6 +18,7 @@ help: ## list the targets
 	@echo "  make test                                   every test (binding, chapters, docs checks)"
 	@echo "  make run N=<1..6> [PORT=8080] [BACKLOG=1]   build, then run chapter N in the foreground (Ctrl-C stops it)"
 	@echo "  make diff A=<1..6> B=<1..6>                 what changed from chapter A to chapter B"
+	@echo "  make docs                                   regenerate the step diffs in docs/diffs (unified and side by side)"
 	@echo "  make bench [FULL=1]                         measure the article's claims into docs/performance.md"
 	@echo "  make clean                                  remove everything the build made"
 	@echo "Chapters: $(foreach n,1 2 3 4 5 6,$(n)=$(call chapter,$(n)))"
@@ -36,6 +37,10 @@ run:
 diff:
 	$(if $(and $(call valid,$(A)),$(call valid,$(B))),,$(error usage: make diff A=<1..6> B=<1..6>, e.g. A=3 B=4 (the lineage: 1->2->3->4, 3->5, 3->6)))
 	@diff -u --label $(call server,$(A)) --label $(call server,$(B)) $(call server,$(A)) $(call server,$(B)); test $$? -le 1
+
+# The step diffs of the lineage; docs-check's test fails when they are stale.
+docs:
+	$(JAVA) docs-check/src/main/java/docs/StepDiffs.java . docs/diffs
 
 bench:
 	bench/run.sh $(if $(FULL),--full)
