@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <linux/tcp.h> /* not <netinet/tcp.h>: glibc's struct tcp_info lacks tcpi_data_segs_out */
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "workbook_epoll_Native.h"
@@ -48,7 +49,7 @@ static const struct { const char *name; int value; } constants[] = {
     CONSTANT(SO_RCVBUF), CONSTANT(SO_SNDBUF), CONSTANT(SO_KEEPALIVE), CONSTANT(SO_LINGER),
     CONSTANT(IPPROTO_TCP), CONSTANT(TCP_NODELAY), CONSTANT(TCP_CORK), CONSTANT(TCP_INFO),
     CONSTANT(SHUT_RD), CONSTANT(SHUT_WR), CONSTANT(SHUT_RDWR), CONSTANT(MSG_NOSIGNAL),
-    CONSTANT(F_GETFL), CONSTANT(F_SETFL), CONSTANT(O_NONBLOCK),
+    CONSTANT(F_GETFL), CONSTANT(F_SETFL), CONSTANT(O_NONBLOCK), CONSTANT(FIONBIO),
     CONSTANT(EPOLL_CLOEXEC), CONSTANT(EPOLL_CTL_ADD), CONSTANT(EPOLL_CTL_MOD), CONSTANT(EPOLL_CTL_DEL),
     CONSTANT(EPOLLIN), CONSTANT(EPOLLOUT), CONSTANT(EPOLLPRI), CONSTANT(EPOLLERR),
     CONSTANT(EPOLLHUP), CONSTANT(EPOLLRDHUP), CONSTANT(EPOLLET), CONSTANT(EPOLLONESHOT),
@@ -160,6 +161,13 @@ JNIEXPORT jint JNICALL Java_workbook_epoll_Native_fcntl(JNIEnv *env, jclass cls,
     (void) env; (void) cls;
     int result = fcntl(fd, command, argument);
     return result < 0 ? failed() : result;
+}
+
+/* For requests whose argument is a pointer to one int, such as FIONBIO. */
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_ioctlInt(JNIEnv *env, jclass cls, jint fd, jint request, jint value) {
+    (void) env; (void) cls;
+    int v = value;
+    return ioctl(fd, (unsigned long) request, &v) < 0 ? failed() : 0;
 }
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_recv(JNIEnv *env, jclass cls, jint fd, jbyteArray buffer, jint offset, jint length, jint flags) {

@@ -36,7 +36,7 @@ public final class LinuxSocket implements AutoCloseable {
     private static final int SOCK_CLOEXEC = Native.require("SOCK_CLOEXEC");
     private static final int MSG_NOSIGNAL = Native.require("MSG_NOSIGNAL");
     private static final int F_GETFL = Native.require("F_GETFL");
-    private static final int F_SETFL = Native.require("F_SETFL");
+    private static final int FIONBIO = Native.require("FIONBIO");
     private static final int O_NONBLOCK = Native.require("O_NONBLOCK");
     private static final int ADDRESS_BYTES = 6;
 
@@ -109,15 +109,12 @@ public final class LinuxSocket implements AutoCloseable {
     }
 
     /**
-     * Switches O_NONBLOCK on ({@code blocking == false}) or off: two calls,
-     * {@code fcntl(fd, F_GETFL)} then {@code fcntl(fd, F_SETFL, flags)}.
+     * Switches O_NONBLOCK on ({@code blocking == false}) or off:
+     * {@code ioctl(fd, FIONBIO, &on)}, one call where fcntl needs a read and a
+     * write (CPython's {@code setblocking} does the same).
      */
     public void setblocking(boolean blocking) throws ErrnoException {
-        int flags = check(Native.fcntl(fd, F_GETFL, 0), "fcntl(fd " + fd + ", F_GETFL)");
-        int wanted = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK;
-        if (wanted != flags) {
-            check(Native.fcntl(fd, F_SETFL, wanted), "fcntl(fd " + fd + ", F_SETFL)");
-        }
+        check(Native.ioctlInt(fd, FIONBIO, blocking ? 0 : 1), "ioctl(fd " + fd + ", FIONBIO)");
     }
 
     /** Whether O_NONBLOCK is off: {@code fcntl(fd, F_GETFL)}. */

@@ -38,6 +38,9 @@ final class Native {
 
     static native int fcntl(int fd, int command, int argument);
 
+    /** {@code ioctl(fd, request, &value)} for requests that take a pointer to one int. */
+    static native int ioctlInt(int fd, int request, int value);
+
     static native int recv(int fd, byte[] buffer, int offset, int length, int flags);
 
     static native int send(int fd, byte[] buffer, int offset, int length, int flags);
