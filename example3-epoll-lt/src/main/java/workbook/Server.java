@@ -9,6 +9,7 @@ import java.util.Map;
 import workbook.epoll.Epoll;
 import workbook.epoll.ErrnoException;
 import workbook.epoll.LinuxSocket;
+import workbook.epoll.WouldBlockException;
 
 /** The article's HTTP server at one step; docs/README.md says which step each module is. */
 public class Server {
@@ -57,6 +58,7 @@ public class Server {
                                 System.out.println("-".repeat(40) + "\n" + decode(requests.get(fileno)));
                             } else if (ended) {
                                 // Fix: at end of stream recv returns nothing, and would forever. Hang up as after a reply.
+                                System.err.println("fd " + fileno + ": hung up on after " + requests.get(fileno).length + " bytes, no complete request");
                                 epoll.modify(fileno, 0);
                                 connections.get(fileno).shutdown(LinuxSocket.SHUT_RDWR);
                             }
@@ -72,12 +74,15 @@ public class Server {
                             connections.get(fileno).close();
                             connections.remove(fileno); requests.remove(fileno); responses.remove(fileno);
                         }
+                    } catch (WouldBlockException notReadyAfterAll) {
+                        // Readiness can be spurious (see select(2)): nothing to do until epoll reports the socket again.
                     } catch (IOException error) {
-                        // Fix: a failing connection (reset, broken pipe) is closed, not the server. An errored
-                        // socket is already dead, so the kernel reports EPOLLHUP and the branch above closes it.
+                        // Fix: a failing connection (reset, broken pipe) is closed, not the server.
                         System.err.println(error.getMessage());
                         if (connections.containsKey(fileno)) {
-                            epoll.modify(fileno, 0);
+                            epoll.unregister(fileno);
+                            connections.get(fileno).close();
+                            connections.remove(fileno); requests.remove(fileno); responses.remove(fileno);
                         }
                     }
                 }

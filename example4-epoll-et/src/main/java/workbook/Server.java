@@ -70,6 +70,7 @@ public class Server {
                                 System.out.println("-".repeat(40) + "\n" + decode(requests.get(fileno)));
                             } else if (ended) {
                                 // Fix: at end of stream recv returns nothing, and would forever. Hang up as after a reply.
+                                System.err.println("fd " + fileno + ": hung up on after " + requests.get(fileno).length + " bytes, no complete request");
                                 epoll.modify(fileno, Epoll.EPOLLET);
                                 connections.get(fileno).shutdown(LinuxSocket.SHUT_RDWR);
                             }
@@ -90,12 +91,15 @@ public class Server {
                             connections.get(fileno).close();
                             connections.remove(fileno); requests.remove(fileno); responses.remove(fileno);
                         }
+                    } catch (WouldBlockException notReadyAfterAll) {
+                        // Readiness can be spurious (see select(2)): nothing to do until epoll reports the socket again.
                     } catch (IOException error) {
-                        // Fix: a failing connection (reset, broken pipe) is closed, not the server. An errored
-                        // socket is already dead, so the kernel reports EPOLLHUP and the branch above closes it.
+                        // Fix: a failing connection (reset, broken pipe) is closed, not the server.
                         System.err.println(error.getMessage());
                         if (connections.containsKey(fileno)) {
-                            epoll.modify(fileno, Epoll.EPOLLET);
+                            epoll.unregister(fileno);
+                            connections.get(fileno).close();
+                            connections.remove(fileno); requests.remove(fileno); responses.remove(fileno);
                         }
                     }
                 }

@@ -139,6 +139,7 @@ public abstract class EpollChapterTests extends ChapterTests {
         assertThat(flood.wasCutOff()).as("cut off: %s", flood).isTrue();
         assertThat(flood.bytesSent()).as("the server stopped reading long before the end").isLessThan(offered);
         assertThat(flood.bytesReceived()).as("no reply to a request that never ended").isZero();
+        assertThat(chapter.stderr()).as("the cut-off is reported").contains("hung up on after");
         assertHealthy();
     }
 
