@@ -50,7 +50,8 @@ final class Idle implements Experiment {
                     int tw = Measure.drainTimeWait(s);
                     try (Running r = Harness.start(server, BACKLOG)) {
                         // Warm up before the crowd arrives: chapter 2 cannot be warmed up after.
-                        double warm = Measure.warmUp(r, 1, s);
+                        // A fixed warm-up: one client's latency, not CPU per request, is measured here.
+                        double warm = Measure.warmUp(r, 1, s.warmup(), s.warmup());
                         long rssBefore = Proc.rssKiB(r.pid());
                         try (IdleCrowd crowd = IdleCrowd.open(r.port(), BACKLOG, k, STALL_SECONDS)) {
                             Proc.sleep(100); // let the server take in the last batch

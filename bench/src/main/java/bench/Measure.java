@@ -4,6 +4,7 @@ import bench.Harness.Running;
 import bench.Harness.Server;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -37,11 +38,16 @@ final class Measure {
         }
     }
 
-    /** Runs {@code config} (its port is replaced) against a fresh {@code server}. */
+    /** Runs {@code config} (its port is replaced) against a fresh {@code server}, warmed up within {@code s}' bounds. */
     static Row load(Server server, int backlog, int rep, LoadGen.Config config, Settings s) {
+        return load(server, backlog, rep, config, s, s.warmupMax());
+    }
+
+    /** As above, with the warm-up allowed up to {@code warmupMax} seconds. */
+    static Row load(Server server, int backlog, int rep, LoadGen.Config config, Settings s, double warmupMax) {
         int tw = drainTimeWait(s);
         try (Running r = Harness.start(server, backlog)) {
-            double warm = warmUp(r, config.concurrency(), s);
+            double warm = warmUp(r, config.concurrency(), s.warmup(), warmupMax);
             return measure(r, rep, config, tw, warm);
         }
     }
@@ -62,24 +68,41 @@ final class Measure {
 
     /**
      * Load before measuring, so JVM servers (and this generator) run compiled
-     * code: at least {@code s.warmup()} seconds, then on in half-second steps
-     * while the server's JIT compiler threads are still busy (over 5% of a core),
-     * at most {@code s.warmupMax()} seconds. Concurrency at most the backlog, so
-     * the warm-up itself does not overflow a small accept queue and wait out SYN
-     * retransmits. Returns the seconds spent.
+     * code: at least {@code minSeconds}, then on in half-second steps while the
+     * server's JIT compiler threads are still busy (over 5% of a core), up to
+     * {@code maxSeconds}. Concurrency at most the backlog, so the warm-up itself
+     * does not overflow a small accept queue and wait out SYN retransmits.
+     * Returns the seconds spent.
      */
-    static double warmUp(Running r, int concurrency, Settings s) {
-        if (s.warmup() <= 0) return 0;
+    static double warmUp(Running r, int concurrency, double minSeconds, double maxSeconds) {
+        if (minSeconds <= 0) return 0;
         int c = Math.max(1, Math.min(concurrency, r.backlog()));
-        String label = "warm-up " + r.server().name().toLowerCase();
         long start = System.nanoTime();
-        LoadGen.run(LoadGen.Config.forDuration(r.port(), c, s.warmup(), 1, label));
-        while ((System.nanoTime() - start) / 1e9 < s.warmupMax()) {
+        warmLoad(r, c, minSeconds);
+        // The JIT works in bursts: quiet means two quiet half-seconds in a row.
+        int quiet = 0;
+        boolean busy = true;
+        while (quiet < 2 && (System.nanoTime() - start) / 1e9 < maxSeconds) {
             long jit = Proc.jitTicks(r.pid());
-            LoadGen.run(LoadGen.Config.forDuration(r.port(), c, 0.5, 1, label));
-            if (Proc.jitTicks(r.pid()) - jit <= 0.05 * 0.5 * Proc.CLK_TCK) break;
+            warmLoad(r, c, 0.5);
+            busy = Proc.jitTicks(r.pid()) - jit > 0.05 * 0.5 * Proc.CLK_TCK;
+            quiet = busy ? 0 : quiet + 1;
         }
-        return (System.nanoTime() - start) / 1e9;
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.err.printf(Locale.ROOT, "  warm-up %-20s %5.1f s at c=%d%s%n", r.server().name().toLowerCase(), seconds, c,
+                busy && maxSeconds > minSeconds ? " (JIT still busy)" : "");
+        return seconds;
+    }
+
+    /** The adaptive warm-up with this run's bounds. */
+    static double warmUp(Running r, int concurrency, Settings s) {
+        return warmUp(r, concurrency, s.warmup(), s.warmupMax());
+    }
+
+    private static void warmLoad(Running r, int c, double seconds) {
+        LoadGen.Config w = LoadGen.Config.forDuration(r.port(), c, seconds, 1, "warm-up");
+        LoadGen.run(new LoadGen.Config(w.target(), w.concurrency(), 0, w.durationNanos(), w.deadlineNanos(), w.threads(),
+                w.label(), false));
     }
 
     /** Waits (bounded by the settings) for TIME_WAIT sockets to fall; returns the count at the start. */
