@@ -27,7 +27,9 @@ build:
 	$(MVN) -DskipTests package
 
 test:
+	@mkdir -p target && touch target/test-started
 	$(MVN) verify
+	@scripts/test-summary.sh target/test-started
 
 run:
 	$(if $(call valid,$(N)),,$(error usage: make run N=<1..6> [PORT=8080] [BACKLOG=1]))
