@@ -121,6 +121,7 @@ final class Proc {
     static int awaitTimeWaitAtMost(int limit, double maxSeconds) {
         long end = System.nanoTime() + (long) (maxSeconds * 1e9);
         int tw = timeWait();
+        if (tw > limit) System.err.printf("  waiting for %,d TIME_WAIT sockets to fall under %,d (at most %.0f s)%n", tw, limit, maxSeconds);
         while (tw > limit && System.nanoTime() < end) {
             sleep(200);
             tw = timeWait();

@@ -16,8 +16,8 @@ package bench;
  */
 record Settings(String name, int reps, double seconds, double warmup, double warmupMax, double steadyMax, double deadline,
                 double drain, int twLimit) {
-    static final Settings QUICK = new Settings("quick", 1, 1.5, 1.0, 3.0, 8.0, 3.5, 10.0, 100_000);
-    static final Settings FULL = new Settings("full", 3, 5.0, 2.0, 15.0, 20.0, 16.0, 60.0, 100_000);
+    static final Settings QUICK = new Settings("quick", 1, 1.5, 1.0, 2.0, 6.0, 3.5, 10.0, 120_000);
+    static final Settings FULL = new Settings("full", 3, 5.0, 2.0, 15.0, 20.0, 16.0, 60.0, 120_000);
 
     boolean full() {
         return reps > 1;
