@@ -185,11 +185,10 @@ final class Chapters implements Experiment {
                 double warm = Measure.warmUp(r, CONCURRENCY, s.warmup(), s.steadyMax());
                 for (int rep = 1; rep <= s.reps(); rep++) {
                     for (LoadGen.Config c : List.of(gen, one)) {
-                        Row g = Measure.measure(r, rep, c, Measure.drainTimeWait(s), warm);
+                        Row g = Measure.measure(r, rep, c, Proc.timeWait(), warm);
                         raw.add(name(c), rep, g.result().total(), g.ok(), g.result().errors(), g.result().rate(),
                                 g.result().ms(50), g.result().ms(99), g.result().maxMs(), g.clientCpuUs(), g.serverCpuUs());
                     }
-                    Measure.drainTimeWait(s);
                     Ab a = Ab.run(r, CONCURRENCY, n);
                     raw.add(AB, rep, n, a.complete() - a.failed(), a.failed(), a.rate(), a.p50(), a.p99(), a.max(),
                             a.clientCpuUs(), a.serverCpuUs());

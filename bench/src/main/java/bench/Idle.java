@@ -47,7 +47,7 @@ final class Idle implements Experiment {
                 for (int k : KS) {
                     Cell cell = cells.computeIfAbsent(server + "/" + k, x -> new Cell(new ArrayList<>(), new ArrayList<>(),
                             new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
-                    int tw = Measure.drainTimeWait(s);
+                    int tw = Proc.timeWait();
                     try (Running r = Harness.start(server, BACKLOG)) {
                         // Warm up before the crowd arrives: chapter 2 cannot be warmed up after.
                         // A fixed warm-up: one client's latency, not CPU per request, is measured here.

@@ -8,9 +8,9 @@ import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
 /**
- * One measured load row, the same way for every experiment: let TIME_WAIT
- * drain (bounded), start a fresh server, warm it up, then run the load with
- * the server's CPU time and the kernel's TCP counters read around it.
+ * One measured load row, the same way for every experiment: start a fresh
+ * server, warm it up, then run the load with the server's CPU time and the
+ * kernel's TCP counters read around it.
  */
 final class Measure {
     private static final long SELF = ProcessHandle.current().pid();
@@ -45,7 +45,7 @@ final class Measure {
 
     /** As above, with the warm-up allowed up to {@code warmupMax} seconds. */
     static Row load(Server server, int backlog, int rep, LoadGen.Config config, Settings s, double warmupMax) {
-        int tw = drainTimeWait(s);
+        int tw = Proc.timeWait();
         try (Running r = Harness.start(server, backlog)) {
             double warm = warmUp(r, config.concurrency(), s.warmup(), warmupMax);
             return measure(r, rep, config, tw, warm);
@@ -103,11 +103,6 @@ final class Measure {
         LoadGen.Config w = LoadGen.Config.forDuration(r.port(), c, seconds, 1, "warm-up");
         LoadGen.run(new LoadGen.Config(w.target(), w.concurrency(), 0, w.durationNanos(), w.deadlineNanos(), w.threads(),
                 w.label(), false));
-    }
-
-    /** Waits (bounded by the settings) for TIME_WAIT sockets to fall; returns the count at the start. */
-    static int drainTimeWait(Settings s) {
-        return Proc.awaitTimeWaitAtMost(s.twLimit(), s.drain());
     }
 
     /** The same raw columns for every load row, one CSV line per run. */

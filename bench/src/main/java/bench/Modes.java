@@ -34,7 +34,7 @@ final class Modes implements Experiment {
 
     @Override
     public void run(Settings s) {
-        long n = s.full() ? 20_000 : 3_000;
+        long n = s.full() ? 20_000 : 2_000;
         LoadGen.Config load = LoadGen.Config.forRequests(0, CONCURRENCY, n, 30, "");
         StringBuilder md = new StringBuilder("## System calls per request: level- against edge-triggered\n\n");
         md.append("`strace -c -f` attached to a running, warmed-up server counts its system calls while the load runs ")
@@ -57,7 +57,6 @@ final class Modes implements Experiment {
                 problems.add(server.label + ": not built (missing " + server.missing() + ")");
                 continue;
             }
-            Measure.drainTimeWait(s);
             try (Running r = Harness.start(server, 128)) {
                 Measure.warmUp(r, CONCURRENCY, s);
                 Map<String, Count> c = new LinkedHashMap<>();

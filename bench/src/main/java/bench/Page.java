@@ -74,16 +74,25 @@ final class Page {
                 + "/dev/null during measurements: printing each request is their teaching output, not the thing measured, but "
                 + "the cost of formatting and writing it is still in their CPU time. The two reference servers (`bench/src/main/c/"
                 + "epoll_server.c`, `bench.NioServer`) do chapter 3's job with the same reply and close, and print nothing.\n"
-                + "- **TIME_WAIT.** The servers close first (shutdown, then close), so the TIME_WAIT sockets, one per "
-                + "request for 60 s, are on the server's side, and Linux lets a new SYN from a reused client port take over a "
-                + "TIME_WAIT connection: the client does not run out of ports, and a shortage would show as connect errors. "
-                + "The count (/proc/net/sockstat) at the start of each row is in the raw CSV; a row waits (at most "
-                + Table.number(s.drain()) + " s) only if it is over " + Table.format(s.twLimit())
-                + ", near the kernel's limit of TIME_WAIT sockets (net.ipv4.tcp_max_tw_buckets).\n"
+                + "- **TIME_WAIT.** Every request leaves a socket in TIME_WAIT for 60 s, and the bench makes tens of thousands "
+                + "a minute. The servers close first (shutdown, then close), so those sockets are on the server's side: the "
+                + "client's port is free at once, and when a new connection reuses it, Linux lets the SYN take over the old "
+                + "TIME_WAIT socket. Beyond net.ipv4.tcp_max_tw_buckets (" + Table.format(twBuckets()) + " here) the kernel "
+                + "keeps no more of them. So rows do not wait for TIME_WAIT to drain (at this rate it cannot within a 5-minute "
+                + "run): the count at the start of each row is in the raw CSV, and a shortage of ports would show in the "
+                + "tables as connect errors.\n"
                 + "- **Repetitions.** " + (s.full() ? "Each row ran " + s.reps() + " times; tables show the median and, in "
                 + "parentheses, the min–max range." : "The quick set runs each row once; `make bench FULL=1` runs each row "
                 + Settings.FULL.reps() + " times for " + Table.number(Settings.FULL.seconds()) + " s and shows median and min–max.")
                 + "\n\n";
+    }
+
+    private static long twBuckets() {
+        try {
+            return Long.parseLong(Proc.read(Path.of("/proc/sys/net/ipv4/tcp_max_tw_buckets")).strip());
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     private static String read(String name) {

@@ -1,9 +1,11 @@
 package bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -114,54 +116,46 @@ final class Proc {
     }
 
     /**
-     * Waits (bounded) until TIME_WAIT sockets fall to {@code limit}, so one run
-     * does not leave the next short of ports; returns the count it stopped at.
-     * Linux keeps a TIME_WAIT socket for 60 s, so a short bound may stop early.
+     * The LISTEN sockets of /proc/net/tcp and tcp6, as fields. The kernel lists
+     * listening sockets first, then the established and TIME_WAIT ones, which
+     * here run to a hundred thousand lines: reading stops at the first of those.
      */
-    static int awaitTimeWaitAtMost(int limit, double maxSeconds) {
-        long end = System.nanoTime() + (long) (maxSeconds * 1e9);
-        int tw = timeWait();
-        if (tw > limit) System.err.printf("  waiting for %,d TIME_WAIT sockets to fall under %,d (at most %.0f s)%n", tw, limit, maxSeconds);
-        while (tw > limit && System.nanoTime() < end) {
-            sleep(200);
-            tw = timeWait();
-        }
-        return tw;
-    }
-
-    /** The inodes of the TCP sockets in LISTEN state, with their ports (IPv4 and IPv6). */
-    static Map<Long, Integer> listeningPorts() {
-        Map<Long, Integer> ports = new HashMap<>();
+    static List<String[]> listeners() {
+        List<String[]> found = new ArrayList<>();
         for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
             Path p = Path.of(table);
             if (!Files.exists(p)) continue;
-            for (String line : lines(p)) {
-                String[] f = line.trim().split("\\s+");
-                // sl local_address rem_address st ... inode (field 9); st 0A = LISTEN
-                if (f.length > 9 && f[3].equals("0A")) {
-                    String local = f[1];
-                    ports.put(Long.parseLong(f[9]), Integer.parseInt(local.substring(local.indexOf(':') + 1), 16));
+            try (BufferedReader in = Files.newBufferedReader(p)) {
+                in.readLine(); // header
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    // sl local_address rem_address st tx_queue:rx_queue tr tm->when retrnsmt uid timeout inode
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length < 10 || !f[3].equals("0A")) break;
+                    found.add(f);
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+        }
+        return found;
+    }
+
+    /** The inodes of the TCP sockets in LISTEN state, with their ports. */
+    static Map<Long, Integer> listeningPorts() {
+        Map<Long, Integer> ports = new HashMap<>();
+        for (String[] f : listeners()) {
+            ports.put(Long.parseLong(f[9]), Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16));
         }
         return ports;
     }
 
     /**
      * Connections waiting in the accept queue of the socket listening on
-     * {@code port}: for a LISTEN socket, /proc/net/tcp's rx_queue is that count.
+     * {@code port}: for a LISTEN socket, rx_queue is that count.
      */
     static int acceptQueue(int port) {
-        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            Path p = Path.of(table);
-            if (!Files.exists(p)) continue;
-            for (String line : lines(p)) {
-                String[] f = line.trim().split("\\s+");
-                // sl local_address rem_address st tx_queue:rx_queue ...
-                if (f.length > 4 && f[3].equals("0A") && f[1].endsWith(String.format(":%04X", port))) {
-                    return Integer.parseInt(f[4].substring(f[4].indexOf(':') + 1), 16);
-                }
-            }
+        for (String[] f : listeners()) {
+            if (f[1].endsWith(String.format(":%04X", port))) return Integer.parseInt(f[4].substring(f[4].indexOf(':') + 1), 16);
         }
         return 0;
     }

@@ -11,13 +11,10 @@ package bench;
  * @param warmupMax most warm-up: it goes on while the server's JIT compiler is busy
  * @param steadyMax most warm-up for the rows the performance bars compare (steady state matters there)
  * @param deadline  per-request deadline: a request still unfinished then is a timeout
- * @param drain     at most this long to wait for TIME_WAIT sockets to fall below {@code twLimit} before a row
- * @param twLimit   TIME_WAIT count under which a row may start
  */
-record Settings(String name, int reps, double seconds, double warmup, double warmupMax, double steadyMax, double deadline,
-                double drain, int twLimit) {
-    static final Settings QUICK = new Settings("quick", 1, 1.5, 1.0, 2.0, 6.0, 3.5, 10.0, 120_000);
-    static final Settings FULL = new Settings("full", 3, 5.0, 2.0, 15.0, 20.0, 16.0, 60.0, 120_000);
+record Settings(String name, int reps, double seconds, double warmup, double warmupMax, double steadyMax, double deadline) {
+    static final Settings QUICK = new Settings("quick", 1, 1.5, 1.0, 2.0, 5.0, 3.5);
+    static final Settings FULL = new Settings("full", 3, 5.0, 2.0, 15.0, 20.0, 16.0);
 
     boolean full() {
         return reps > 1;
