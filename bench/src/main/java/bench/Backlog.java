@@ -85,8 +85,12 @@ final class Backlog implements Experiment {
         md.append(t.markdown()).append('\n');
         Chapters.problems(md, problems);
         if (!categories.isEmpty()) md.append("![requests/s, p99 and max latency against backlog](").append(CHART).append(")\n\n");
-        md.append(verdict(rows)).append('\n');
-        Results.save(name(), raw, md.toString());
+        String verdict = verdict(rows);
+        md.append(verdict).append('\n');
+        String claim = verdict.lines().filter(l -> l.startsWith("- The article's claim")).findFirst().orElse("")
+                .replaceFirst("^- The article's claim, that a backlog under 50 degrades 100 concurrent clients: ", "");
+        Results.save(name(), raw, md.toString(), "**Listen backlog** (chapter 3, c=" + CONCURRENCY
+                + "): the article's claim that a backlog under 50 degrades 100 clients " + claim.replaceFirst("\\. The damage.*", "."));
     }
 
     /**

@@ -83,8 +83,13 @@ final class Chapters implements Experiment {
         problems(md, problems);
         md.append(observations(rows));
         md.append(versus.markdown(s));
-        md.append(bars(rows, versus));
-        Results.save(name(), raw, md.toString());
+        Table bars = bars(rows, versus);
+        md.append("### The performance bars\n\nBoth sides of each ratio were measured in this run, on this machine, under the same load.\n\n")
+                .append(bars.markdown()).append('\n');
+        long met = bars.rows().stream().filter(r -> r[3].equals("met")).count();
+        String summary = "**Performance bars:** " + met + " of " + bars.rows().size() + " met in this run: "
+                + String.join("; ", bars.rows().stream().map(r -> r[0] + " " + r[1] + " (" + r[3] + ")").toList()) + ".";
+        Results.save(name(), raw, md.toString(), summary);
         versus.raw().writeCsv(Results.file("chapters-ab.csv"));
     }
 
@@ -136,7 +141,7 @@ final class Chapters implements Experiment {
         return Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%.0f%%", ratio * 100);
     }
 
-    private static String bars(Map<String, List<Row>> rows, Versus versus) {
+    private static Table bars(Map<String, List<Row>> rows, Versus versus) {
         double ch3Cpu = median(rows, Server.CH3, 128, Row::serverCpuUs);
         double cCpu = median(rows, Server.C_REF, 128, Row::serverCpuUs);
         double nioCpu = median(rows, Server.NIO_REF, 128, Row::serverCpuUs);
@@ -153,8 +158,7 @@ final class Chapters implements Experiment {
         double ab = versus.medianRate(false);
         bar(t, "load generator req/s / ab's (C reference)", gen / ab,
                 String.format(Locale.ROOT, "%s / %s", Table.number(gen), Table.number(ab)), "≥ 1", gen / ab >= 1);
-        return "### The performance bars\n\nBoth sides of each ratio were measured in this run, on this machine, under the same load.\n\n"
-                + t.markdown() + '\n';
+        return t;
     }
 
     private static void bar(Table t, String what, double ratio, String figures, String target, boolean met) {

@@ -75,7 +75,12 @@ final class Cork implements Experiment {
         md.append(t.markdown()).append('\n');
         Chapters.problems(md, problems);
         md.append(corkObservations(samples));
-        Results.save(name(), raw, md.toString());
+        Results.save(name(), raw, md.toString(), "**TCP_CORK:** a response written in two sends left as "
+                + Table.number(mean(samples.get(Server.WIRE_PLAIN))) + " data segments with Nagle on, "
+                + Table.number(mean(samples.get(Server.WIRE_NODELAY))) + " with TCP_NODELAY and "
+                + Table.number(mean(samples.get(Server.WIRE_CORK))) + " with TCP_CORK; the chapters' single send left as "
+                + Table.number(mean(samples.get(Server.CH3))) + " (chapter 3) and " + Table.number(mean(samples.get(Server.CH5)))
+                + " (chapter 5, corked).");
     }
 
     private static String corkObservations(Map<Server, List<long[]>> samples) {

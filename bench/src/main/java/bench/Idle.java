@@ -93,8 +93,12 @@ final class Idle implements Experiment {
                 String errors = Chapters.errors(reps);
                 if (stalled) {
                     errors = "stalled: no reply, " + errors;
+                    int opened = cell.opened().get(0);
                     stalls.add(server.label + " with " + Table.format(k) + " idle: "
-                            + (cell.shortfalls().isEmpty() ? "all connections open" : cell.shortfalls().get(0)));
+                            + (opened < k ? "only " + Table.format(opened) + " could be opened (" + cell.shortfalls().get(0) + ")"
+                                    : "all " + Table.format(opened) + " open")
+                            + "; it sits in recv on the first of them, so the active client's request waits, unanswered, "
+                            + "until its deadline.");
                 }
                 t.add(server.label, k, Spread.of(cell.opened()), Measure.spread(reps, r -> r.result().rate()),
                         stalled ? null : p50, stalled ? null : p99, stalled ? null : Measure.spread(reps, r -> r.result().maxMs()),
@@ -137,11 +141,30 @@ final class Idle implements Experiment {
             md.append('\n');
         }
         md.append(memory(cells));
-        Results.save(name(), raw, md.toString());
+        Results.save(name(), raw, md.toString(), summary(cells));
     }
 
     private static String shortName(Server server) {
         return server.label.substring(0, server.label.indexOf(' ', "chapter ".length()));
+    }
+
+    /** One line: the epoll chapters' median latency with none and with the most idle connections; chapter 2's stall. */
+    private static String summary(Map<String, Cell> cells) {
+        int most = KS[KS.length - 1];
+        List<String> parts = new ArrayList<>();
+        for (Server server : List.of(Server.CH3, Server.CH4)) {
+            Cell none = cells.get(server + "/0");
+            Cell full = cells.get(server + "/" + most);
+            if (none == null || full == null || none.reps().isEmpty() || full.reps().isEmpty()) continue;
+            parts.add(shortName(server) + " answered in " + Table.number(Measure.spread(full.reps(), r -> r.result().ms(50)).median())
+                    + " ms (median) with " + Table.format(most) + " idle connections, against "
+                    + Table.number(Measure.spread(none.reps(), r -> r.result().ms(50)).median()) + " ms with none");
+        }
+        Cell stalled = cells.get(Server.CH2 + "/" + KS[1]);
+        if (stalled != null && !stalled.reps().isEmpty() && stalled.reps().stream().allMatch(r -> r.ok() == 0)) {
+            parts.add("chapter 2 answered nothing once " + Table.format(KS[1]) + " idle clients were connected");
+        }
+        return "**Idle connections:** " + (parts.isEmpty() ? "not measured" : String.join("; ", parts)) + ".";
     }
 
     /** Memory per idle connection: the growth of the same server's RSS while the crowd opened, over its size. */
@@ -158,7 +181,7 @@ final class Idle implements Experiment {
             }
             md.append("- ").append(server.label).append(": RSS grew by ").append(Table.format(Spread.of(perConnection)))
                     .append(" KiB per idle connection while ").append(Table.format((long) opened)).append(" of them opened")
-                    .append(opened < KS[KS.length - 1] ? " (all it would take)" : "").append(".\n");
+                    .append(opened < KS[KS.length - 1] ? " (all that could be opened)" : "").append(".\n");
         }
         return md.length() == 0 ? "" : "Memory (user space only: the kernel's socket buffers are not in RSS, and a JVM's heap "
                 + "grows on its own schedule, so small differences are noise):\n\n" + md + '\n';

@@ -29,14 +29,28 @@ public final class Main {
         if (names.isEmpty()) names.add("all");
         long start = System.nanoTime();
         boolean all = names.contains("all");
-        if (all) Page.writeMachine(s);
+        if (all) {
+            Results.clear(); // the page must hold this run's figures only
+            Page.writeMachine(s);
+        }
+        List<String> failed = new ArrayList<>();
         for (Experiment e : EXPERIMENTS) {
             if (all || names.contains(e.name())) {
                 System.err.printf(Locale.ROOT, "== %s (%s set, %.0f s so far)%n", e.name(), s.name(), (System.nanoTime() - start) / 1e9);
-                e.run(s);
+                try {
+                    e.run(s);
+                } catch (RuntimeException x) {
+                    // One broken experiment must not cost the others; the page says "Not run" for it.
+                    failed.add(e.name());
+                    x.printStackTrace();
+                }
             }
         }
-        if (all || names.contains("page")) Page.write(EXPERIMENTS, s, (System.nanoTime() - start) / 60e9);
+        if (all || names.contains("page")) Page.write(EXPERIMENTS, s, all ? (System.nanoTime() - start) / 60e9 : Double.NaN);
+        if (!failed.isEmpty()) {
+            System.err.println("bench: failed: " + String.join(", ", failed));
+            System.exit(1);
+        }
     }
 
     private Main() {}

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  */
 final class Modes implements Experiment {
     static final Server[] SERVERS = {Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF};
-    static final String TRACE = "epoll_wait,epoll_pwait,epoll_pwait2,epoll_ctl,accept,accept4,fcntl,setsockopt,recvfrom,recvmsg,read,"
+    static final String TRACE = "epoll_wait,epoll_pwait,epoll_pwait2,epoll_ctl,accept,accept4,fcntl,ioctl,setsockopt,recvfrom,recvmsg,read,"
             + "sendto,sendmsg,write,writev,shutdown,close";
     static final int CONCURRENCY = 100;
 
@@ -46,7 +46,7 @@ final class Modes implements Experiment {
         Table raw = new Table("server", "syscall", "calls", "errors", "ok_replies");
         if (!Harness.onPath("strace")) {
             md.append("**Not measured: strace is not installed (Debian: apt-get install strace).**\n\n");
-            Results.save(name(), raw, md.toString());
+            Results.save(name(), raw, md.toString(), "**System calls:** not counted: strace is not installed.");
             return;
         }
         Map<Server, Map<String, Count>> counts = new LinkedHashMap<>();
@@ -96,7 +96,23 @@ final class Modes implements Experiment {
                 .append("of each request to stdout (here /dev/null); in the java.nio row `read`/`write` are its socket reads and writes. ")
                 .append("An edge-triggered loop must read until EAGAIN, so it makes failed recv calls a level-triggered loop does not; ")
                 .append("epoll_wait calls per request fall as more events arrive per call.\n\n");
-        Results.save(name(), raw, md.toString());
+        Results.save(name(), raw, md.toString(), summary(counts, replies));
+    }
+
+    /** One line: epoll_wait and recv calls per request, level- against edge-triggered. */
+    private static String summary(Map<Server, Map<String, Count>> counts, Map<Server, Long> replies) {
+        List<String> parts = new ArrayList<>();
+        for (Server server : List.of(Server.CH3, Server.CH4)) {
+            Map<String, Count> c = counts.get(server);
+            if (c == null) continue;
+            double ok = Math.max(1, replies.get(server));
+            Count wait = c.getOrDefault("epoll_wait", new Count(0, 0));
+            Count recv = c.getOrDefault("recvfrom", new Count(0, 0));
+            parts.add(server.label.substring(0, server.label.indexOf(" (")) + " made " + Table.number(wait.calls() / ok)
+                    + " epoll_wait and " + Table.number(recv.calls() / ok) + " recv calls per request ("
+                    + Table.number(recv.errors() / ok) + " of them failing with EAGAIN)");
+        }
+        return "**System calls** (under strace): " + (parts.isEmpty() ? "not counted" : String.join("; ", parts)) + ".";
     }
 
     /** Runs the load with strace attached to the server; fills {@code into}, returns the OK replies. */

@@ -86,7 +86,8 @@ final class Table {
         if (Double.isNaN(v)) return "–";
         if (v == 0) return "0";
         double a = Math.abs(v);
-        String f = a >= 100 || v == Math.rint(v) && a >= 10 ? "%,.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
+        // Thresholds sit just under the powers of ten, so 0.9996 prints as 1.00, not 1.000.
+        String f = a >= 99.95 || v == Math.rint(v) && a >= 10 ? "%,.0f" : a >= 9.995 ? "%.1f" : a >= 0.9995 ? "%.2f" : "%.3f";
         return String.format(Locale.ROOT, f, v);
     }
 
