@@ -99,7 +99,7 @@ final class Charts {
         LogAxis axis = new LogAxis(label);
         axis.setSmallestValue(0.01);
         // One tick per decade, labelled with the value itself (0.1, 1, 10), not the exponent.
-        axis.setTickUnit(new NumberTickUnit(1), false, false);
+        axis.setTickUnit(new NumberTickUnit(1), false, true);
         axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
         return axis;
     }
