@@ -13,7 +13,7 @@ package bench;
  * @param deadline  per-request deadline: a request still unfinished then is a timeout
  */
 record Settings(String name, int reps, double seconds, double warmup, double warmupMax, double steadyMax, double deadline) {
-    static final Settings QUICK = new Settings("quick", 1, 1.5, 1.0, 2.0, 5.0, 3.5);
+    static final Settings QUICK = new Settings("quick", 1, 1.5, 1.0, 2.0, 6.0, 3.5);
     static final Settings FULL = new Settings("full", 3, 5.0, 2.0, 15.0, 20.0, 16.0);
 
     boolean full() {
