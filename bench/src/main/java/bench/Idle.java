@@ -112,7 +112,7 @@ final class Idle implements Experiment {
         if (!latency.isEmpty()) {
             Charts.lines(Harness.ROOT.resolve("docs").resolve(LATENCY_CHART),
                     "One active client's latency against idle connections held open", "idle connections", categories,
-                    "latency, ms (log scale; solid p50, dashed p99; no point = no reply)", latency, true, 2);
+                    "latency, ms (solid p50, dashed p99; no point = no reply)", latency, false, 2);
             Charts.barsAndLines(Harness.ROOT.resolve("docs").resolve(RSS_CHART),
                     "Server resident memory against idle connections held open", "idle connections", categories,
                     "RSS with the idle connections open, MiB", rss, null, null, false);
