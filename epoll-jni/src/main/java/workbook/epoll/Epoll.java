@@ -51,7 +51,10 @@ public final class Epoll implements AutoCloseable {
 
     /** A new epoll instance: {@code epoll_create1(EPOLL_CLOEXEC)}. */
     public Epoll() throws ErrnoException {
-        epfd = LinuxSocket.check(Native.epollCreate1(EPOLL_CLOEXEC), "epoll_create1(EPOLL_CLOEXEC)");
+        epfd = Native.epollCreate1(EPOLL_CLOEXEC);
+        if (epfd < 0) {
+            throw ErrnoException.of(epfd, "epoll_create1(EPOLL_CLOEXEC)");
+        }
     }
 
     /** The epoll instance's own descriptor (no system call); -1 once closed. */
@@ -75,7 +78,10 @@ public final class Epoll implements AutoCloseable {
     }
 
     private void control(int op, String opName, int fd, int mask) throws ErrnoException {
-        LinuxSocket.check(Native.epollCtl(epfd, op, fd, mask), "epoll_ctl(" + opName + ", fd " + fd + ")");
+        int result = Native.epollCtl(epfd, op, fd, mask);
+        if (result < 0) {
+            throw ErrnoException.of(result, "epoll_ctl(" + opName + ", fd " + fd + ")");
+        }
     }
 
     /**
@@ -111,7 +117,9 @@ public final class Epoll implements AutoCloseable {
                 timeoutMillis = Math.max(0, -Math.floorDiv(-(deadline - System.nanoTime()), 1_000_000L));
             }
         }
-        LinuxSocket.check(ready, "epoll_wait(epfd " + epfd + ")");
+        if (ready < 0) {
+            throw ErrnoException.of(ready, "epoll_wait(epfd " + epfd + ")");
+        }
         List<Event> events = new ArrayList<>(ready);
         for (int i = 0; i < ready; i++) {
             events.add(new Event(pairs[2 * i], pairs[2 * i + 1]));
@@ -127,7 +135,10 @@ public final class Epoll implements AutoCloseable {
             return;
         }
         epfd = -1;
-        LinuxSocket.check(Native.close(closing), "close(epfd " + closing + ")");
+        int result = Native.close(closing);
+        if (result < 0) {
+            throw ErrnoException.of(result, "close(epfd " + closing + ")");
+        }
     }
 
     /** Names the bits of an event mask, e.g. {@code EPOLLIN|EPOLLET}; unknown bits in hex; 0 is "0". */

@@ -17,9 +17,14 @@ public class ErrnoException extends IOException {
     private final int errno;
 
     ErrnoException(String call, int errno) {
-        super(call + ": [Errno " + errno + " " + Native.errnoName(errno) + "] " + Native.strerror(errno));
         this.call = call;
         this.errno = errno;
+    }
+
+    /** Built when asked for: a drain loop that catches would-block never needs it. */
+    @Override
+    public String getMessage() {
+        return call + ": [Errno " + errno + " " + Native.errnoName(errno) + "] " + Native.strerror(errno);
     }
 
     /** The failed call as it was described, e.g. {@code recv(fd 7)}. */

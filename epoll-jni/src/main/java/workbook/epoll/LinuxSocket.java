@@ -54,7 +54,11 @@ public final class LinuxSocket implements AutoCloseable {
      * A new TCP/IPv4 socket: {@code socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)}.
      */
     public static LinuxSocket tcp() throws ErrnoException {
-        return new LinuxSocket(check(Native.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), "socket(AF_INET, SOCK_STREAM)"));
+        int fd = Native.socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw ErrnoException.of(fd, "socket(AF_INET, SOCK_STREAM)");
+        }
+        return new LinuxSocket(fd);
     }
 
     /** The file descriptor number (no system call); -1 once closed. */
@@ -64,20 +68,26 @@ public final class LinuxSocket implements AutoCloseable {
 
     /** Sets an int-valued option: {@code setsockopt(fd, level, option, &value, sizeof(int))}. */
     public void setsockopt(int level, int option, int value) throws ErrnoException {
-        check(Native.setsockopt(fd, level, option, value), "setsockopt(fd " + fd + ", " + level + ", " + option + ")");
+        int result = Native.setsockopt(fd, level, option, value);
+        if (result < 0) {
+            throw ErrnoException.of(result, "setsockopt(fd " + fd + ", " + level + ", " + option + ")");
+        }
     }
 
     /** Reads an int-valued option: {@code getsockopt(fd, level, option, &value, &length)}. */
     public int getsockopt(int level, int option) throws ErrnoException {
         int[] value = new int[1];
-        check(Native.getsockopt(fd, level, option, value), "getsockopt(fd " + fd + ", " + level + ", " + option + ")");
+        int result = Native.getsockopt(fd, level, option, value);
+        if (result < 0) {
+            throw ErrnoException.of(result, "getsockopt(fd " + fd + ", " + level + ", " + option + ")");
+        }
         return value[0];
     }
 
     /** Connection figures: {@code getsockopt(fd, IPPROTO_TCP, TCP_INFO, &tcp_info, &length)}. */
     public TcpInfo tcpInfo() throws ErrnoException {
         long[] figures = new long[TcpInfo.FIGURES];
-        check(Native.tcpInfo(fd, figures), "getsockopt(fd " + fd + ", TCP_INFO)");
+        check(Native.tcpInfo(fd, figures), "getsockopt", fd, "TCP_INFO");
         return TcpInfo.of(figures);
     }
 
@@ -93,18 +103,24 @@ public final class LinuxSocket implements AutoCloseable {
         byte[] address = Arrays.copyOf(ipv4Literal(host), ADDRESS_BYTES);
         address[4] = (byte) (port >>> 8);
         address[5] = (byte) port;
-        check(Native.bind(fd, address), "bind(fd " + fd + ", " + host + ":" + port + ")");
+        int result = Native.bind(fd, address);
+        if (result < 0) {
+            throw ErrnoException.of(result, "bind(fd " + fd + ", " + host + ":" + port + ")");
+        }
     }
 
     /** Marks the socket as accepting connections: {@code listen(fd, backlog)}. */
     public void listen(int backlog) throws ErrnoException {
-        check(Native.listen(fd, backlog), "listen(fd " + fd + ", " + backlog + ")");
+        int result = Native.listen(fd, backlog);
+        if (result < 0) {
+            throw ErrnoException.of(result, "listen(fd " + fd + ", " + backlog + ")");
+        }
     }
 
     /** The local address and port: {@code getsockname(fd, &sockaddr_in, &length)}. */
     public InetSocketAddress getsockname() throws ErrnoException {
         byte[] address = new byte[ADDRESS_BYTES];
-        check(Native.getsockname(fd, address), "getsockname(fd " + fd + ")");
+        check(Native.getsockname(fd, address), "getsockname", fd, null);
         return toSocketAddress(address);
     }
 
@@ -114,12 +130,12 @@ public final class LinuxSocket implements AutoCloseable {
      * write (CPython's {@code setblocking} does the same).
      */
     public void setblocking(boolean blocking) throws ErrnoException {
-        check(Native.ioctlInt(fd, FIONBIO, blocking ? 0 : 1), "ioctl(fd " + fd + ", FIONBIO)");
+        check(Native.ioctlInt(fd, FIONBIO, blocking ? 0 : 1), "ioctl", fd, "FIONBIO");
     }
 
     /** Whether O_NONBLOCK is off: {@code fcntl(fd, F_GETFL)}. */
     public boolean isBlocking() throws ErrnoException {
-        return (check(Native.fcntl(fd, F_GETFL, 0), "fcntl(fd " + fd + ", F_GETFL)") & O_NONBLOCK) == 0;
+        return (check(Native.fcntl(fd, F_GETFL, 0), "fcntl", fd, "F_GETFL") & O_NONBLOCK) == 0;
     }
 
     /**
@@ -140,7 +156,7 @@ public final class LinuxSocket implements AutoCloseable {
     public Accepted accept(boolean nonBlocking) throws ErrnoException {
         byte[] peer = new byte[ADDRESS_BYTES];
         int flags = SOCK_CLOEXEC | (nonBlocking ? SOCK_NONBLOCK : 0);
-        int connection = check(Native.accept4(fd, peer, flags), "accept4(fd " + fd + ")");
+        int connection = check(Native.accept4(fd, peer, flags), "accept4", fd, null);
         return new Accepted(new LinuxSocket(connection), toSocketAddress(peer));
     }
 
@@ -161,7 +177,7 @@ public final class LinuxSocket implements AutoCloseable {
      */
     public int recv(byte[] buffer, int offset, int length) throws ErrnoException {
         checkBounds(buffer, offset, length);
-        return check(Native.recv(fd, buffer, offset, length, 0), "recv(fd " + fd + ")");
+        return check(Native.recv(fd, buffer, offset, length, 0), "recv", fd, null);
     }
 
     /**
@@ -177,12 +193,12 @@ public final class LinuxSocket implements AutoCloseable {
     /** As {@link #send(byte[])}, for a slice: {@code send(fd, data + offset, length, MSG_NOSIGNAL)}. */
     public int send(byte[] data, int offset, int length) throws ErrnoException {
         checkBounds(data, offset, length);
-        return check(Native.send(fd, data, offset, length, MSG_NOSIGNAL), "send(fd " + fd + ")");
+        return check(Native.send(fd, data, offset, length, MSG_NOSIGNAL), "send", fd, null);
     }
 
     /** Shuts down reading, writing or both (SHUT_RD, SHUT_WR, SHUT_RDWR): {@code shutdown(fd, how)}. */
     public void shutdown(int how) throws ErrnoException {
-        check(Native.shutdown(fd, how), "shutdown(fd " + fd + ")");
+        check(Native.shutdown(fd, how), "shutdown", fd, null);
     }
 
     /**
@@ -197,7 +213,7 @@ public final class LinuxSocket implements AutoCloseable {
             return;
         }
         fd = -1;
-        check(Native.close(closing), "close(fd " + closing + ")");
+        check(Native.close(closing), "close", closing, null);
     }
 
     @Override
@@ -205,9 +221,14 @@ public final class LinuxSocket implements AutoCloseable {
         return "LinuxSocket(fd " + fd + ")";
     }
 
-    static int check(int result, String call) throws ErrnoException {
+    /**
+     * {@code result}, unless it is minus errno: then the exception for
+     * {@code call(fd N, detail)}. The description is built only on failure,
+     * so that a successful call allocates nothing for it.
+     */
+    static int check(int result, String call, int fd, String detail) throws ErrnoException {
         if (result < 0) {
-            throw ErrnoException.of(result, call);
+            throw ErrnoException.of(result, call + "(fd " + fd + (detail == null ? ")" : ", " + detail + ")"));
         }
         return result;
     }

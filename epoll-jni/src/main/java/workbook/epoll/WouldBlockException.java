@@ -11,4 +11,14 @@ public final class WouldBlockException extends ErrnoException {
     WouldBlockException(String call, int errno) {
         super(call, errno);
     }
+
+    /**
+     * No stack trace: an edge-triggered server meets this once per drained
+     * socket, as flow control, and filling in a trace each time would cost
+     * more than the system call that failed.
+     */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
+    }
 }
