@@ -64,12 +64,14 @@ class ProcTest {
 
     @Test
     @SuppressWarnings("try") // the resources only need to exist
-    void openFdsFollowSocketsOfThisProcess() throws Exception {
-        int before = Proc.openFds(SELF);
+    void openSocketsFollowSocketsOfThisProcess() throws Exception {
+        // Exact counts for sockets only: this JVM may open some other file meanwhile.
+        int before = Proc.openSockets(SELF);
         try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-            assertThat(Proc.openFds(SELF)).isEqualTo(before + 2);
+            assertThat(Proc.openSockets(SELF)).isEqualTo(before + 2);
+            assertThat(Proc.openFds(SELF)).isGreaterThanOrEqualTo(before + 2);
         }
-        assertThat(Proc.openFds(SELF)).isEqualTo(before);
+        assertThat(Proc.openSockets(SELF)).isEqualTo(before);
     }
 
     @Test
