@@ -7,7 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -41,20 +46,37 @@ public final class Proc {
      * the JVM's files.
      */
     public static int openSockets(long pid) {
+        return socketInodes(pid).size();
+    }
+
+    /**
+     * The inodes of the sockets the process holds: the numbers in the
+     * {@code socket:[inode]} links of /proc/PID/fd. The same inode names the
+     * socket in /proc/net/tcp, so a new inode is a new connection even when
+     * another one closed meanwhile and the count stayed the same.
+     */
+    public static Set<Long> socketInodes(long pid) {
         Path fds = Path.of("/proc", Long.toString(pid), "fd");
         try (Stream<Path> entries = Files.list(fds)) {
-            return (int) entries.filter(Proc::isSocket).count();
+            return entries.map(Proc::socketInode)
+                    .flatMap(Optional::stream)
+                    .collect(Collectors.toUnmodifiableSet());
         } catch (IOException e) {
             throw unreadable(fds, e);
         }
     }
 
-    private static boolean isSocket(Path fd) {
+    private static Optional<Long> socketInode(Path fd) {
+        String target;
         try {
-            return Files.readSymbolicLink(fd).toString().startsWith("socket:");
+            target = Files.readSymbolicLink(fd).toString();
         } catch (IOException closedMeanwhile) {
-            return false;
+            return Optional.empty();
         }
+        String prefix = "socket:[";
+        return target.startsWith(prefix)
+                ? Optional.of(Long.parseLong(target.substring(prefix.length(), target.length() - 1)))
+                : Optional.empty();
     }
 
     /**
@@ -72,6 +94,10 @@ public final class Proc {
         return parseRssKiB(read(Path.of("/proc", Long.toString(pid), "status")));
     }
 
+    /** A listening TCP socket, as a line of /proc/net/tcp or tcp6 shows it. */
+    public record Listener(int port, int acceptQueue, long inode) {
+    }
+
     /**
      * How many connections wait in the accept queue of the socket listening on
      * {@code port}: the kernel has completed their handshake, the server has
@@ -79,34 +105,59 @@ public final class Proc {
      * listen(backlog) bounds it at backlog + 1, beyond which the kernel drops
      * new handshakes.
      *
-     * <p>Reads /proc/net/tcp, and /proc/net/tcp6 (where a java.net.ServerSocket
-     * listens) only if no IPv4 socket listens on the port.
-     *
      * @return 0 if nothing listens on the port
      */
     public static int acceptQueueLength(int port) {
-        return acceptQueue(Path.of("/proc/net/tcp"), port)
-                .orElseGet(() -> acceptQueue(Path.of("/proc/net/tcp6"), port).orElse(0));
-    }
-
-    private static OptionalInt acceptQueue(Path procNetTcp, int port) {
-        try (BufferedReader lines = Files.newBufferedReader(procNetTcp, StandardCharsets.ISO_8859_1)) {
-            return parseAcceptQueue(lines, port);
-        } catch (IOException e) {
-            throw unreadable(procNetTcp, e);
-        }
+        return listeners().stream().filter(l -> l.port() == port).mapToInt(Listener::acceptQueue).sum();
     }
 
     /**
-     * utime + stime from the text of /proc/PID/stat. The second field is the
-     * command name in parentheses, and it may itself contain spaces and ')'
-     * (a program may well be called "a) b"): so count fields after the LAST ')'.
-     * There, the state is field 3 of proc(5); utime and stime are 14 and 15.
+     * The TCP port the process listens on: the first of its sockets that is
+     * a listening socket. Empty while it listens on none (not yet, or no longer).
      */
-    static long parseCpuTicks(String stat) {
+    public static OptionalInt listeningPort(long pid) {
+        Set<Long> held = socketInodes(pid);
+        return listeners().stream().filter(l -> held.contains(l.inode())).mapToInt(Listener::port).findFirst();
+    }
+
+    /**
+     * The listening TCP sockets of this network namespace: /proc/net/tcp,
+     * then /proc/net/tcp6 (where a java.net.ServerSocket listens).
+     */
+    public static List<Listener> listeners() {
+        List<Listener> found = new ArrayList<>();
+        for (Path table : List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"))) {
+            try (BufferedReader lines = Files.newBufferedReader(table, StandardCharsets.ISO_8859_1)) {
+                found.addAll(parseListeners(lines));
+            } catch (NoSuchFileException ipv6Disabled) {
+                // no tcp6 table on a kernel without IPv6
+            } catch (IOException e) {
+                throw unreadable(table, e);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * utime + stime from the text of /proc/PID/stat (or of one thread's
+     * /proc/PID/task/TID/stat: the same layout): fields 14 and 15.
+     */
+    public static long parseCpuTicks(String stat) {
+        return statField(stat, 14) + statField(stat, 15);
+    }
+
+    /**
+     * Field {@code field} of a /proc/PID/stat text, numbered as in proc(5)
+     * (1 is the pid). The second field is the command name in parentheses,
+     * and it may itself contain spaces and ')' (a program may well be called
+     * "a) b"): so fields are counted after the LAST ')', where field 3 starts.
+     */
+    public static long statField(String stat, int field) {
+        if (field < 3) {
+            throw new IllegalArgumentException("field " + field + " is not a number field");
+        }
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
-        int state = 3;
-        return Long.parseLong(fields[14 - state]) + Long.parseLong(fields[15 - state]);
+        return Long.parseLong(fields[field - 3]);
     }
 
     /** The number on the line "VmRSS:    12345 kB" of /proc/PID/status. */
@@ -120,36 +171,32 @@ public final class Proc {
     }
 
     /**
-     * The rx_queue of the LISTEN sockets on {@code port} (summed, should there
-     * be several) in /proc/net/tcp or tcp6; empty if there is none. A line
-     * there reads {@code "0: 00000000:1F90 00000000:0000 0A 00000000:00000001 ..."}:
-     * local address:port in hex, remote, state (0A is LISTEN), then
-     * tx_queue:rx_queue, which for a listening socket is the accept queue.
+     * The LISTEN lines of /proc/net/tcp or tcp6. A line there reads
+     * {@code "0: 00000000:1F90 00000000:0000 0A 00000000:00000001 ... 0 1065 1 ..."}:
+     * local address:port in hex, remote, state (0A is LISTEN),
+     * tx_queue:rx_queue (for a listening socket rx_queue is the accept queue),
+     * and in the tenth field the socket's inode.
      *
      * <p>The kernel lists listening sockets first, and it makes the text as
      * it is read, walking its whole connection table (262,144 buckets on a
      * 24 GB machine: milliseconds). So this stops at the first line that is
      * not LISTEN, and the rest is never made.
      */
-    static OptionalInt parseAcceptQueue(BufferedReader procNetTcp, int port) throws IOException {
+    static List<Listener> parseListeners(BufferedReader procNetTcp) throws IOException {
         String listen = "0A";
         procNetTcp.readLine(); // the header
-        OptionalInt queue = OptionalInt.empty();
+        List<Listener> found = new ArrayList<>();
         for (String line = procNetTcp.readLine(); line != null; line = procNetTcp.readLine()) {
             String[] fields = line.trim().split(" +");
             if (!fields[3].equals(listen)) {
                 break;
             }
-            if (Integer.parseInt(portOf(fields[1]), 16) == port) {
-                String rxQueue = fields[4].substring(fields[4].indexOf(':') + 1);
-                queue = OptionalInt.of(queue.orElse(0) + Integer.parseInt(rxQueue, 16));
-            }
+            String local = fields[1];
+            String rxQueue = fields[4].substring(fields[4].indexOf(':') + 1);
+            found.add(new Listener(Integer.parseInt(local.substring(local.lastIndexOf(':') + 1), 16),
+                    Integer.parseInt(rxQueue, 16), Long.parseLong(fields[9])));
         }
-        return queue;
-    }
-
-    private static String portOf(String hexAddressAndPort) {
-        return hexAddressAndPort.substring(hexAddressAndPort.lastIndexOf(':') + 1);
+        return found;
     }
 
     private static String read(Path file) {

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ProcTest {
@@ -32,17 +33,16 @@ class ProcTest {
     }
 
     @Test
-    void acceptQueueIsTheRxQueueOfListeningSocketsOnThePort() throws IOException {
+    void listenersAreTheListenLinesWithPortQueueAndInode() throws IOException {
         String tcp = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
                 + "   0: 00000000:1F90 00000000:0000 0A 00000000:00000002 00:00000000 00000000  0  0 1065 1\n"
                 + "   1: 00000000:1F91 00000000:0000 0A 00000000:00000007 00:00000000 00000000  0  0 1066 1\n"
                 + "   2: 0100007F:1F90 0100007F:D431 01 00000000:00000005 00:00000000 00000000  0  0 2000 1\n"
                 + "   3: 0100007F:2710 0100007F:D432 0A 00000000:00000009 00:00000000 00000000  0  0 2001 1\n";
-        // Not the established connection on port 8080, not port 8081.
-        assertThat(Proc.parseAcceptQueue(lines(tcp), 8080)).hasValue(2);
-        assertThat(Proc.parseAcceptQueue(lines(tcp), 8081)).hasValue(7);
-        // Listening sockets come first: reading stops at the first other line.
-        assertThat(Proc.parseAcceptQueue(lines(tcp), 10000)).isEmpty();
+        // Not the established connection on port 8080; listening sockets come
+        // first, so reading stops there and port 10000 is never reached.
+        assertThat(Proc.parseListeners(lines(tcp))).containsExactly(
+                new Proc.Listener(8080, 2, 1065), new Proc.Listener(8081, 7, 1066));
     }
 
     private static BufferedReader lines(String text) {
@@ -66,12 +66,23 @@ class ProcTest {
     @SuppressWarnings("try") // the resources only need to exist
     void openSocketsFollowSocketsOfThisProcess() throws Exception {
         // Exact counts for sockets only: this JVM may open some other file meanwhile.
-        int before = Proc.openSockets(SELF);
+        Set<Long> before = Proc.socketInodes(SELF);
         try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) {
-            assertThat(Proc.openSockets(SELF)).isEqualTo(before + 2);
-            assertThat(Proc.openFds(SELF)).isGreaterThanOrEqualTo(before + 2);
+            assertThat(Proc.openSockets(SELF)).isEqualTo(before.size() + 2);
+            assertThat(Proc.openFds(SELF)).isGreaterThanOrEqualTo(before.size() + 2);
+            assertThat(Proc.socketInodes(SELF)).containsAll(before).hasSize(before.size() + 2);
         }
-        assertThat(Proc.openSockets(SELF)).isEqualTo(before);
+        assertThat(Proc.socketInodes(SELF)).isEqualTo(before);
+    }
+
+    @Test
+    void listeningPortIsFoundThroughTheSocketsInode() throws IOException {
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThat(Proc.listeners()).anySatisfy(l -> assertThat(l.port()).isEqualTo(server.getLocalPort()));
+            // This JVM may listen elsewhere too (nothing else in these tests does).
+            assertThat(Proc.listeningPort(SELF)).hasValue(server.getLocalPort());
+        }
+        assertThat(Proc.listeningPort(SELF)).isEmpty();
     }
 
     @Test
