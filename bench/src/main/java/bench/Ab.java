@@ -4,6 +4,7 @@ import bench.Harness.Running;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import testkit.Proc;
 
 /** One ApacheBench run against a running server, with both processes' CPU time. */
 record Ab(long complete, long failed, double rate, double p50, double p99, double max,
@@ -17,13 +18,13 @@ record Ab(long complete, long failed, double rate, double p50, double p99, doubl
                 "ab -q -c " + concurrency + " -n " + requests + " " + url + " && cat /proc/$$/stat"), 600);
         long serverTicks = Proc.cpuTicks(server.pid()) - before;
         String[] lines = out.strip().split("\n");
-        long abTicks = Proc.childCpuTicks(lines[lines.length - 1]);
+        long abTicks = Counters.childCpuTicks(lines[lines.length - 1]);
         long complete = (long) number(out, "Complete requests:\\s+(\\d+)");
         long failed = (long) number(out, "Failed requests:\\s+(\\d+)");
         long ok = Math.max(1, complete - failed);
         return new Ab(complete, failed, number(out, "Requests per second:\\s+([0-9.]+)"),
                 number(out, "\\n\\s+50%\\s+(\\d+)"), number(out, "\\n\\s+99%\\s+(\\d+)"), number(out, "\\n\\s+100%\\s+(\\d+)"),
-                (double) abTicks / Proc.CLK_TCK * 1e6 / ok, (double) serverTicks / Proc.CLK_TCK * 1e6 / ok);
+                (double) abTicks / Counters.CLK_TCK * 1e6 / ok, (double) serverTicks / Counters.CLK_TCK * 1e6 / ok);
     }
 
     private static double number(String text, String regex) {

@@ -127,7 +127,7 @@ final class Chapters implements Experiment {
                 for (int i = 0; i < running.size(); i++) {
                     Running r = running.get(i);
                     Row row = Measure.measure(r, (rep - 1) * BAR_ROUNDS + round, label(load, r.server(), STEADY_BACKLOG),
-                            Proc.timeWait(), warm.get(i));
+                            Counters.timeWait(), warm.get(i));
                     rows.get(r.server() + "/" + STEADY_BACKLOG).add(row);
                     Measure.addRaw(raw, row);
                 }
@@ -235,7 +235,7 @@ final class Chapters implements Experiment {
                 double warm = Measure.warmUp(r, CONCURRENCY, s.warmup(), s.steadyMax());
                 for (int rep = 1; rep <= s.reps(); rep++) {
                     for (LoadGen.Config c : List.of(gen, one)) {
-                        Row g = Measure.measure(r, rep, c, Proc.timeWait(), warm);
+                        Row g = Measure.measure(r, rep, c, Counters.timeWait(), warm);
                         raw.add(name(c), rep, g.result().total(), g.ok(), g.result().errors(), g.result().rate(),
                                 g.result().ms(50), g.result().ms(99), g.result().maxMs(), g.clientCpuUs(), g.serverCpuUs());
                     }

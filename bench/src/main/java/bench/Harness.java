@@ -7,7 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import testkit.Proc;
 
 /**
  * The one place that knows where things are and how to start them: the
@@ -125,12 +127,14 @@ final class Harness {
                 if (!p.isAlive()) {
                     throw new IllegalStateException(server.label + " exited with " + p.exitValue() + ": " + Files.readString(err).strip());
                 }
-                var listening = Proc.listeningPorts();
-                for (long inode : Proc.socketInodes(p.pid())) {
-                    Integer port = listening.get(inode);
-                    if (port != null) return new Running(server, backlog, p, p.pid(), port);
+                OptionalInt port;
+                try {
+                    port = Proc.listeningPort(p.pid());
+                } catch (UncheckedIOException exitedMeanwhile) {
+                    continue; // the next round reports its exit code and stderr
                 }
-                Proc.sleep(20);
+                if (port.isPresent()) return new Running(server, backlog, p, p.pid(), port.getAsInt());
+                sleep(20);
             }
             stop(p);
             throw new IllegalStateException(server.label + " did not listen within 30 s");
@@ -183,6 +187,34 @@ final class Harness {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** A whole file as text; unchecked, for /proc files and the bench's own. */
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A whole file as lines; unchecked, as {@link #read}. */
+    static List<String> lines(Path p) {
+        try {
+            return Files.readAllLines(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Thread.sleep for the polls that have no event to wait on (a /proc figure, a file's content). */
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import testkit.Proc;
 
 /**
  * idle: K idle connections held open while one active client measures its
@@ -47,14 +48,14 @@ final class Idle implements Experiment {
                 for (int k : KS) {
                     Cell cell = cells.computeIfAbsent(server + "/" + k, x -> new Cell(new ArrayList<>(), new ArrayList<>(),
                             new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
-                    int tw = Proc.timeWait();
+                    int tw = Counters.timeWait();
                     try (Running r = Harness.start(server, BACKLOG)) {
                         // Warm up before the crowd arrives: chapter 2 cannot be warmed up after.
                         // A fixed warm-up: one client's latency, not CPU per request, is measured here.
                         double warm = Measure.warmUp(r, 1, s.warmup(), s.warmup());
                         long rssBefore = Proc.rssKiB(r.pid());
                         try (IdleCrowd crowd = IdleCrowd.open(r.port(), BACKLOG, k, STALL_SECONDS)) {
-                            Proc.sleep(100); // let the server take in the last batch
+                            Harness.sleep(100); // let the server take in the last batch
                             long rssIdle = Proc.rssKiB(r.pid());
                             LoadGen.Config c = new LoadGen.Config(load.target(), 1, 0, load.durationNanos(), load.deadlineNanos(),
                                     1, server.name().toLowerCase() + " idle " + crowd.size(), true);

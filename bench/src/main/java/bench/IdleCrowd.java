@@ -9,6 +9,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import testkit.Proc;
 
 /**
  * K idle connections to a server, opened at the pace it accepts them: a batch
@@ -73,9 +74,9 @@ final class IdleCrowd implements AutoCloseable {
     /** Waits until the accept queue holds at most {@code room} connections; false on timeout. */
     private static boolean awaitRoom(int port, int room, double seconds) {
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        while (Proc.acceptQueue(port) > room) {
+        while (Proc.acceptQueueLength(port) > room) {
             if (System.nanoTime() > end) return false;
-            Proc.sleep(2);
+            Harness.sleep(2);
         }
         return true;
     }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import testkit.Proc;
 
 /**
  * One measured load row, the same way for every experiment: start a fresh
@@ -17,7 +18,7 @@ final class Measure {
 
     /** A server under one load run, and what the counters said. */
     record Row(Server server, int backlog, int rep, LoadGen.Config config, LoadGen.Result result,
-               Proc.Snapshot delta, long clientTicks, long rssKiB, int timeWaitAtStart, double warmupSeconds) {
+               Counters.Snapshot delta, long clientTicks, long rssKiB, int timeWaitAtStart, double warmupSeconds) {
         long ok() {
             return result.count(Outcome.OK);
         }
@@ -29,12 +30,12 @@ final class Measure {
 
         /** The part of {@link #serverCpuUs()} spent by the JVM's JIT compiler threads. */
         double jitCpuUs() {
-            return ok() == 0 ? Double.NaN : (double) delta.jitTicks() / Proc.CLK_TCK * 1e6 / ok();
+            return ok() == 0 ? Double.NaN : (double) delta.jitTicks() / Counters.CLK_TCK * 1e6 / ok();
         }
 
         /** The generator's (this JVM's) CPU time per OK reply, in microseconds. */
         double clientCpuUs() {
-            return ok() == 0 ? Double.NaN : (double) clientTicks / Proc.CLK_TCK * 1e6 / ok();
+            return ok() == 0 ? Double.NaN : (double) clientTicks / Counters.CLK_TCK * 1e6 / ok();
         }
     }
 
@@ -45,7 +46,7 @@ final class Measure {
 
     /** As above, with the warm-up allowed up to {@code warmupMax} seconds. */
     static Row load(Server server, int backlog, int rep, LoadGen.Config config, Settings s, double warmupMax) {
-        int tw = Proc.timeWait();
+        int tw = Counters.timeWait();
         try (Running r = Harness.start(server, backlog)) {
             double warm = warmUp(r, config.concurrency(), s.warmup(), warmupMax);
             return measure(r, rep, config, tw, warm);
@@ -57,11 +58,11 @@ final class Measure {
         LoadGen.Config c = new LoadGen.Config(new java.net.InetSocketAddress(config.target().getAddress(), r.port()),
                 config.concurrency(), config.requests(), config.durationNanos(), config.deadlineNanos(),
                 config.threads(), config.label(), config.progress());
-        Proc.Snapshot before = Proc.snapshot(r.pid());
+        Counters.Snapshot before = Counters.snapshot(r.pid());
         long selfBefore = Proc.cpuTicks(SELF);
         LoadGen.Result result = LoadGen.run(c);
         long selfTicks = Proc.cpuTicks(SELF) - selfBefore;
-        Proc.Snapshot delta = Proc.snapshot(r.pid()).minus(before);
+        Counters.Snapshot delta = Counters.snapshot(r.pid()).minus(before);
         return new Row(r.server(), r.backlog(), rep, c, result, delta, selfTicks, Proc.rssKiB(r.pid()), timeWaitAtStart,
                 warmupSeconds);
     }
@@ -83,9 +84,9 @@ final class Measure {
         int quiet = 0;
         boolean busy = true;
         while (quiet < 2 && (System.nanoTime() - start) / 1e9 < maxSeconds) {
-            long jit = Proc.jitTicks(r.pid());
+            long jit = Counters.jitTicks(r.pid());
             warmLoad(r, c, 0.5);
-            busy = Proc.jitTicks(r.pid()) - jit > 0.05 * 0.5 * Proc.CLK_TCK;
+            busy = Counters.jitTicks(r.pid()) - jit > 0.05 * 0.5 * Counters.CLK_TCK;
             quiet = busy ? 0 : quiet + 1;
         }
         double seconds = (System.nanoTime() - start) / 1e9;

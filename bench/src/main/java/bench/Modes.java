@@ -125,8 +125,8 @@ final class Modes implements Experiment {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
             // strace says "Process N attached" per thread; wait for the first, then a moment for the rest.
             long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!Files.readString(err).contains("attached") && System.nanoTime() < deadline) Proc.sleep(20);
-            Proc.sleep(500);
+            while (!Files.readString(err).contains("attached") && System.nanoTime() < deadline) Harness.sleep(20);
+            Harness.sleep(500);
             LoadGen.Config c = new LoadGen.Config(new java.net.InetSocketAddress(load.target().getAddress(), r.port()),
                     load.concurrency(), load.requests(), 0, load.deadlineNanos(), 1, server.name().toLowerCase() + " under strace", true);
             LoadGen.Result result = LoadGen.run(c);

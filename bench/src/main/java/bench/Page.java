@@ -19,7 +19,7 @@ final class Page {
         t.add("CPU", cpuModel());
         t.add("cores", Runtime.getRuntime().availableProcessors());
         t.add("memory", memory());
-        t.add("kernel", "Linux " + Proc.read(Path.of("/proc/sys/kernel/osrelease")).strip());
+        t.add("kernel", "Linux " + Harness.read(Path.of("/proc/sys/kernel/osrelease")).strip());
         t.add("JDK (servers and generator)", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         t.add("gcc", firstLine(List.of("gcc", "--version")));
         t.add("ab", Harness.onPath("ab") ? firstLine(List.of("ab", "-V")) : "not installed");
@@ -39,14 +39,14 @@ final class Page {
         md.append("## At a glance\n\n");
         for (Experiment e : experiments) {
             Path summary = Results.file(e.name() + ".summary.md");
-            if (Files.exists(summary)) md.append("- ").append(Proc.read(summary).strip()).append('\n');
+            if (Files.exists(summary)) md.append("- ").append(Harness.read(summary).strip()).append('\n');
         }
         md.append('\n');
         md.append("## The machine\n\n").append(read("machine.md")).append('\n');
         md.append(method(s));
         for (Experiment e : experiments) {
             Path section = Results.file(e.name() + ".md");
-            md.append(Files.exists(section) ? Proc.read(section) : "## " + e.name() + "\n\nNot run.\n\n");
+            md.append(Files.exists(section) ? Harness.read(section) : "## " + e.name() + "\n\nNot run.\n\n");
         }
         Results.write(PAGE, md.toString().strip() + "\n");
         System.out.println("wrote " + Harness.ROOT.relativize(PAGE));
@@ -96,7 +96,7 @@ final class Page {
 
     private static long twBuckets() {
         try {
-            return Long.parseLong(Proc.read(Path.of("/proc/sys/net/ipv4/tcp_max_tw_buckets")).strip());
+            return Long.parseLong(Harness.read(Path.of("/proc/sys/net/ipv4/tcp_max_tw_buckets")).strip());
         } catch (RuntimeException e) {
             return -1;
         }
@@ -104,18 +104,18 @@ final class Page {
 
     private static String read(String name) {
         Path p = Results.file(name);
-        return Files.exists(p) ? Proc.read(p) : "Not recorded.\n";
+        return Files.exists(p) ? Harness.read(p) : "Not recorded.\n";
     }
 
     private static String cpuModel() {
-        for (String line : Proc.lines(Path.of("/proc/cpuinfo"))) {
+        for (String line : Harness.lines(Path.of("/proc/cpuinfo"))) {
             if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).strip();
         }
         return "unknown";
     }
 
     private static String memory() {
-        for (String line : Proc.lines(Path.of("/proc/meminfo"))) {
+        for (String line : Harness.lines(Path.of("/proc/meminfo"))) {
             if (line.startsWith("MemTotal:")) {
                 return Table.number(Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0 / 1024.0) + " GiB";
             }
