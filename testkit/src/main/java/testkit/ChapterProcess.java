@@ -76,16 +76,26 @@ public final class ChapterProcess implements AutoCloseable {
     private int backlog = -1;
     private boolean closed;
 
-    /** Launches the child; does not wait for anything. */
-    private ChapterProcess(String mainClass, String... args) {
+    /**
+     * Launches the child; does not wait for anything.
+     *
+     * @param openFiles the child's limit on open files, or 0 to inherit this JVM's
+     */
+    private ChapterProcess(int openFiles, String mainClass, String... args) {
         List<String> program = new ArrayList<>(List.of(mainClass));
         program.addAll(List.of(args));
-        commandLine = String.join(" ", program);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(
-                java, "-Xcheck:jni", "--enable-native-access=ALL-UNNAMED",
+        List<String> command = new ArrayList<>();
+        if (openFiles > 0) {
+            // The shell lowers both the soft and the hard limit, then becomes the
+            // JVM (same pid), which at start-up raises its soft limit only as far
+            // as the hard one.
+            command.addAll(List.of("/bin/sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)));
+        }
+        command.addAll(List.of(java, "-Xcheck:jni", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path")));
         command.addAll(program);
+        commandLine = (openFiles > 0 ? "(ulimit -n " + openFiles + ") " : "") + String.join(" ", program);
         try {
             process = new ProcessBuilder(command).start();
             process.getOutputStream().close(); // chapters read no stdin: give them end of file
@@ -106,7 +116,20 @@ public final class ChapterProcess implements AutoCloseable {
      *         come in time or the child exits first; the child is then killed
      */
     public static ChapterProcess start(String mainClass, String... args) {
-        ChapterProcess child = new ChapterProcess(mainClass, args);
+        return startWithOpenFileLimit(0, mainClass, args);
+    }
+
+    /**
+     * As {@link #start}, with the child's limit on open files (RLIMIT_NOFILE,
+     * soft and hard, as {@code ulimit -n} sets it) at {@code openFiles}: how a
+     * test makes a server run out of descriptors with a hundred connections
+     * instead of tens of thousands. 0 inherits this JVM's limit.
+     */
+    public static ChapterProcess startWithOpenFileLimit(int openFiles, String mainClass, String... args) {
+        if (openFiles < 0) {
+            throw new IllegalArgumentException("open-file limit " + openFiles);
+        }
+        ChapterProcess child = new ChapterProcess(openFiles, mainClass, args);
         try {
             Await.until(() -> STARTUP_LINE.matcher(child.stdout()).find() || child.stdout.ended(),
                     START_LIMIT, () -> "the start-up line \"listening on ...\"\n" + child.describe());
@@ -137,7 +160,7 @@ public final class ChapterProcess implements AutoCloseable {
      *         at the limit; it is then killed
      */
     public static Finished run(Duration limit, String mainClass, String... args) {
-        try (ChapterProcess child = new ChapterProcess(mainClass, args)) {
+        try (ChapterProcess child = new ChapterProcess(0, mainClass, args)) {
             int exitCode = child.awaitExit(limit);
             return new Finished(exitCode, child.stdout(), child.stderr());
         }

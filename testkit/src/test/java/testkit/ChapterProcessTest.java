@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -95,6 +97,19 @@ class ChapterProcessTest {
             assertThat(child.cpuTimeTicks()).isPositive(); // starting a JVM takes well over 10 ms of CPU
             assertThat(child.rssKiB()).isGreaterThan(10_000);
         }
+    }
+
+    @Test
+    void anOpenFileLimitReachesTheChildJvm() throws IOException {
+        try (ChapterProcess child = ChapterProcess.startWithOpenFileLimit(200, FAKE, "0", "1")) {
+            // /proc/PID/limits: "Max open files   200   200   files" (soft, hard, unit).
+            assertThat(Files.readAllLines(Path.of("/proc", Long.toString(child.pid()), "limits")))
+                    .anySatisfy(line -> assertThat(line).matches("Max open files +200 +200 +files *"));
+            assertThat(Clients.exchange(child.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+            assertThat(child.toString()).contains("(ulimit -n 200) " + FAKE + " 0 1");
+        }
+        assertThatThrownBy(() -> ChapterProcess.startWithOpenFileLimit(-1, FAKE, "0"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
