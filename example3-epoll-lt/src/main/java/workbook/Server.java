@@ -37,8 +37,14 @@ public class Server {
 
         try {
             Map<Integer, LinuxSocket> connections = new HashMap<>(); Map<Integer, byte[]> requests = new HashMap<>(); Map<Integer, byte[]> responses = new HashMap<>();
+            boolean accepting = true;
             while (true) {
                 List<Epoll.Event> events = epoll.poll(1);
+                if (!accepting) {
+                    // Fix: after a failed accept the listening socket rested until this wake-up (at most 1 s); try again.
+                    epoll.modify(serversocket.fileno(), Epoll.EPOLLIN);
+                    accepting = true;
+                }
                 for (Epoll.Event ready : events) {
                     int fileno = ready.fileno(), event = ready.events();
                     try {
@@ -83,6 +89,11 @@ public class Server {
                             epoll.unregister(fileno);
                             connections.get(fileno).close();
                             connections.remove(fileno); requests.remove(fileno); responses.remove(fileno);
+                        } else if (fileno == serversocket.fileno()) {
+                            // Fix: accept failed (out of descriptors: EMFILE). The connection stays queued, so epoll would
+                            // report it again at once, in a spin: stop watching the listening socket until the next wake-up.
+                            epoll.modify(fileno, 0);
+                            accepting = false;
                         }
                     }
                 }

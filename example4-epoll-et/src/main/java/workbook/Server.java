@@ -37,8 +37,14 @@ public class Server {
 
         try {
             Map<Integer, LinuxSocket> connections = new HashMap<>(); Map<Integer, byte[]> requests = new HashMap<>(); Map<Integer, byte[]> responses = new HashMap<>();
+            boolean accepting = true;
             while (true) {
                 List<Epoll.Event> events = epoll.poll(1);
+                if (!accepting) {
+                    // Fix: after a failed accept the listening socket rested until this wake-up (at most 1 s); try again.
+                    epoll.modify(serversocket.fileno(), Epoll.EPOLLIN | Epoll.EPOLLET);
+                    accepting = true;
+                }
                 for (Epoll.Event ready : events) {
                     int fileno = ready.fileno(), event = ready.events();
                     try {
@@ -100,6 +106,11 @@ public class Server {
                             epoll.unregister(fileno);
                             connections.get(fileno).close();
                             connections.remove(fileno); requests.remove(fileno); responses.remove(fileno);
+                        } else if (fileno == serversocket.fileno()) {
+                            // Fix: accept failed (out of descriptors: EMFILE). The connection stays queued with no new edge
+                            // to come for it: rest the listening socket; re-arming it at the next wake-up reports it again.
+                            epoll.modify(fileno, Epoll.EPOLLET);
+                            accepting = false;
                         }
                     }
                 }

@@ -30,7 +30,12 @@ public abstract class EpollChapterTests extends ChapterTests {
 
     /** Starts the chapter with a roomy backlog, serves one request, and notes its descriptors at rest. */
     protected ChapterProcess startServing() throws IOException {
-        chapter = start(BACKLOG);
+        return startServing(0);
+    }
+
+    /** As {@link #startServing()}, with a limit on the chapter's open files (0: inherited). */
+    protected ChapterProcess startServing(int openFiles) throws IOException {
+        chapter = start(BACKLOG, openFiles);
         // Before any client: the listening socket, and any socket the JVM keeps for itself.
         socketsAtRest = chapter.openSocketCount();
         assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
@@ -163,6 +168,42 @@ public abstract class EpollChapterTests extends ChapterTests {
                     () -> "the server holds all " + idle.size() + " idle connections (sockets now " + chapter.openSocketCount() + ")");
         }
         assertHealthy();
+    }
+
+    @Test
+    void outOfDescriptorsTheServerRestsInsteadOfSpinning() throws IOException {
+        // A JVM opens a few dozen files of its own (jars, its libraries); 128 leaves room for some connections.
+        int openFiles = 128;
+        startServing(openFiles);
+        List<Socket> crowd = new ArrayList<>();
+        try {
+            // Every connection costs the server a descriptor: at the latest after openFiles of them,
+            // accept fails with EMFILE, and the ones after wait in the accept queue (128 places).
+            while (crowd.size() < openFiles + 20 && !chapter.stderr().contains("EMFILE")) {
+                crowd.add(Clients.connect(chapter.port()));
+            }
+            Await.until(() -> chapter.stderr().contains("EMFILE"), LIMIT,
+                    () -> "accept to fail with EMFILE after " + crowd.size() + " connections\n" + chapter.stderr());
+            long failuresBefore = emfileLines();
+            // A level-triggered listening socket with a queued connection is ready at once, again and
+            // again: retrying accept in a loop would burn a core and print a line per try.
+            assertIdleWithoutSpinning();
+            assertThat(emfileLines() - failuresBefore).as("accept failures reported during %s", IDLE_WINDOW)
+                    .isLessThanOrEqualTo(5);
+        } finally {
+            for (Socket socket : crowd) {
+                socket.close();
+            }
+        }
+        // Descriptors free again, and with no new client to cause a fresh report, the connections left
+        // in the accept queue are accepted (and hung up on, being closed).
+        Await.until(() -> Proc.acceptQueueLength(chapter.port()) == 0, LIMIT,
+                () -> "the accept queue to empty (now " + Proc.acceptQueueLength(chapter.port()) + ")");
+        assertHealthy();
+    }
+
+    private long emfileLines() {
+        return chapter.stderr().lines().filter(line -> line.contains("EMFILE")).count();
     }
 
     private static void parkFor(Duration window) {
