@@ -225,12 +225,29 @@ public final class ChapterProcess implements AutoCloseable {
      * @throws AssertionError as {@link #awaitStdout(String, Duration)}
      */
     public String awaitStdout(String needle, int times, Duration limit) {
-        String wanted = times + " x \"" + needle + "\" on stdout";
-        Await.until(() -> occurrences(stdout(), needle) >= times || stdout.ended(), limit,
+        return await(stdout, "stdout", needle, times, limit);
+    }
+
+    /**
+     * Waits at most {@code limit} until stderr contains {@code needle}. The
+     * child's output is copied from its pipe by a thread of ours, so a line it
+     * printed before its client saw a reply (or a hang-up) can still be on its
+     * way: wait for it, never read {@link #stderr()} once.
+     *
+     * @return stderr at that moment
+     * @throws AssertionError as {@link #awaitStdout(String, Duration)}
+     */
+    public String awaitStderr(String needle, Duration limit) {
+        return await(stderr, "stderr", needle, 1, limit);
+    }
+
+    private String await(CapturedOutput stream, String name, String needle, int times, Duration limit) {
+        String wanted = times + " x \"" + needle + "\" on " + name;
+        Await.until(() -> occurrences(stream.text(), needle) >= times || stream.ended(), limit,
                 () -> wanted + "\n" + describe());
-        String text = stdout();
+        String text = stream.text();
         if (occurrences(text, needle) < times) {
-            throw new AssertionError("stdout closed (the process exited) before " + wanted + "\n" + describe());
+            throw new AssertionError(name + " closed (the process exited) before " + wanted + "\n" + describe());
         }
         return text;
     }

@@ -146,7 +146,7 @@ public abstract class EpollChapterTests extends ChapterTests {
         assertThat(flood.wasCutOff()).as("cut off: %s", flood).isTrue();
         assertThat(flood.bytesSent()).as("the server stopped reading long before the end").isLessThan(offered);
         assertThat(flood.bytesReceived()).as("no reply to a request that never ended").isZero();
-        assertThat(chapter.stderr()).as("the cut-off is reported").contains("hung up on after");
+        chapter.awaitStderr("hung up on after", LIMIT); // the cut-off is reported
         assertHealthy();
     }
 
@@ -182,8 +182,7 @@ public abstract class EpollChapterTests extends ChapterTests {
             while (crowd.size() < openFiles + 20 && !chapter.stderr().contains("EMFILE")) {
                 crowd.add(Clients.connect(chapter.port()));
             }
-            Await.until(() -> chapter.stderr().contains("EMFILE"), LIMIT,
-                    () -> "accept to fail with EMFILE after " + crowd.size() + " connections\n" + chapter.stderr());
+            chapter.awaitStderr("EMFILE", LIMIT);
             long failuresBefore = emfileLines();
             // A level-triggered listening socket with a queued connection is ready at once, again and
             // again: retrying accept in a loop would burn a core and print a line per try.

@@ -58,6 +58,19 @@ class ChapterProcessTest {
     }
 
     @Test
+    void awaitStderrWaitsForALineOnStderr() throws IOException {
+        // A child of its own: the shared one's stderr must stay empty for another test.
+        try (ChapterProcess child = ChapterProcess.start(FAKE, "0", "1")) {
+            assertThat(Clients.halfClose(child.port(), Article.ascii("GET /"))).isEmpty();
+            assertThat(child.awaitStderr("hung up on after 5 bytes", LIMIT)).contains("no complete request");
+            assertThatThrownBy(() -> child.awaitStderr("never printed", Duration.ofMillis(200)))
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining("timed out after 200 ms")
+                    .hasMessageContaining("\"never printed\" on stderr");
+        }
+    }
+
+    @Test
     void awaitStdoutTimesOutShowingTheOutput() {
         long start = System.nanoTime();
         assertThatThrownBy(() -> shared.awaitStdout("never printed", Duration.ofMillis(200)))

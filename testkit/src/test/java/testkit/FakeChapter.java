@@ -42,8 +42,13 @@ public final class FakeChapter {
         while (true) {
             try (Socket client = server.accept()) {
                 byte[] request = readRequest(client.getInputStream());
+                String text = new String(request, StandardCharsets.UTF_8);
+                if (!text.endsWith("\n\n") && !text.endsWith("\n\r\n")) {
+                    System.err.println("hung up on after " + request.length + " bytes, no complete request");
+                    continue;
+                }
                 System.out.println(Article.DASHES);
-                System.out.println(new String(request, StandardCharsets.UTF_8));
+                System.out.println(text);
                 client.getOutputStream().write(Article.RESPONSE);
             } catch (IOException e) {
                 System.out.println("client failed: " + e);
