@@ -24,6 +24,7 @@ public abstract class EpollChapterTests extends ChapterTests {
      */
     private static final long IDLE_TICKS_ALLOWED = 30;
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(1);
+    private static final int IDLE_WINDOWS_TRIED = 3;
 
     private ChapterProcess chapter;
     private int socketsAtRest;
@@ -65,11 +66,17 @@ public abstract class EpollChapterTests extends ChapterTests {
 
     /** The article's level-triggered loop spins on a half-closed connection; this catches that. */
     protected void assertIdleWithoutSpinning() {
-        long before = chapter.cpuTimeTicks();
-        // A measuring window, not synchronisation: CPU time can only be compared over some interval.
-        parkFor(IDLE_WINDOW);
-        long used = chapter.cpuTimeTicks() - before;
-        assertThat(used).as("CPU ticks used in %s while idle", IDLE_WINDOW).isLessThanOrEqualTo(IDLE_TICKS_ALLOWED);
+        // Measuring windows, not synchronisation: CPU time can only be compared over some interval.
+        // A spinning loop burns every window; the JVM's own bursts (the JIT compiling what a test
+        // just made hot, a garbage collection) pass, so a busy first window gets up to two more.
+        List<Long> used = new ArrayList<>();
+        while (used.size() < IDLE_WINDOWS_TRIED && (used.isEmpty() || used.get(used.size() - 1) > IDLE_TICKS_ALLOWED)) {
+            long before = chapter.cpuTimeTicks();
+            parkFor(IDLE_WINDOW);
+            used.add(chapter.cpuTimeTicks() - before);
+        }
+        assertThat(used).as("CPU ticks used in each window of %s while idle", IDLE_WINDOW)
+                .anySatisfy(ticks -> assertThat(ticks).isLessThanOrEqualTo(IDLE_TICKS_ALLOWED));
     }
 
     @Test
@@ -183,12 +190,13 @@ public abstract class EpollChapterTests extends ChapterTests {
                 crowd.add(Clients.connect(chapter.port()));
             }
             chapter.awaitStderr("EMFILE", LIMIT);
-            long failuresBefore = emfileLines();
             // A level-triggered listening socket with a queued connection is ready at once, again and
             // again: retrying accept in a loop would burn a core and print a line per try.
-            assertIdleWithoutSpinning();
+            long failuresBefore = emfileLines();
+            parkFor(IDLE_WINDOW);
             assertThat(emfileLines() - failuresBefore).as("accept failures reported during %s", IDLE_WINDOW)
                     .isLessThanOrEqualTo(5);
+            assertIdleWithoutSpinning();
         } finally {
             for (Socket socket : crowd) {
                 socket.close();
