@@ -90,7 +90,7 @@ public class Server {
                             connections.get(fileno).close();
                             connections.remove(fileno); requests.remove(fileno); responses.remove(fileno);
                         } else if (fileno == serversocket.fileno()) {
-                            // Fix: accept failed (out of descriptors: EMFILE). The connection stays queued, so epoll would
+                            // Fix: accept failed (EMFILE, out of descriptors, say). The connection stays queued, so epoll would
                             // report it again at once, in a spin: stop watching the listening socket until the next wake-up.
                             epoll.modify(fileno, 0);
                             accepting = false;

@@ -107,7 +107,7 @@ public class Server {
                             connections.get(fileno).close();
                             connections.remove(fileno); requests.remove(fileno); responses.remove(fileno);
                         } else if (fileno == serversocket.fileno()) {
-                            // Fix: accept failed (out of descriptors: EMFILE). The connection stays queued with no new edge
+                            // Fix: accept failed (EMFILE, out of descriptors, say). The connection stays queued with no new edge
                             // to come for it: rest the listening socket; re-arming it at the next wake-up reports it again.
                             epoll.modify(fileno, Epoll.EPOLLET);
                             accepting = false;
