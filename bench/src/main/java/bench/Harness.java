@@ -127,11 +127,12 @@ final class Harness {
                 if (!p.isAlive()) {
                     throw new IllegalStateException(server.label + " exited with " + p.exitValue() + ": " + Files.readString(err).strip());
                 }
-                OptionalInt port;
+                OptionalInt port = OptionalInt.empty();
                 try {
                     port = Proc.listeningPort(p.pid());
-                } catch (UncheckedIOException exitedMeanwhile) {
-                    continue; // the next round reports its exit code and stderr
+                } catch (UncheckedIOException e) {
+                    if (p.isAlive()) throw e; // /proc itself unreadable: say so, not "did not listen"
+                    // else it exited meanwhile: the next round reports its exit code and stderr
                 }
                 if (port.isPresent()) return new Running(server, backlog, p, p.pid(), port.getAsInt());
                 sleep(20);

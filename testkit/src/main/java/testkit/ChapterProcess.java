@@ -95,7 +95,7 @@ public final class ChapterProcess implements AutoCloseable {
         command.addAll(List.of(java, "-Xcheck:jni", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path")));
         command.addAll(program);
-        commandLine = (openFiles > 0 ? "(ulimit -n " + openFiles + ") " : "") + String.join(" ", program);
+        commandLine = (openFiles > 0 ? "[ulimit -n " + openFiles + "] " : "") + String.join(" ", program);
         try {
             process = new ProcessBuilder(command).start();
             process.getOutputStream().close(); // chapters read no stdin: give them end of file

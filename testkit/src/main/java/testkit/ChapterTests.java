@@ -27,11 +27,11 @@ public abstract class ChapterTests {
 
     /** Starts the chapter on a free port with the given listen backlog; stopped after the test. */
     protected ChapterProcess start(int backlog) {
-        return start(backlog, 0);
+        return startWithOpenFileLimit(backlog, 0);
     }
 
     /** As {@link #start(int)}, with a limit on the chapter's open files (0: inherited). */
-    protected ChapterProcess start(int backlog, int openFiles) {
+    protected ChapterProcess startWithOpenFileLimit(int backlog, int openFiles) {
         server = ChapterProcess.startWithOpenFileLimit(openFiles, MAIN, "0", Integer.toString(backlog));
         return server;
     }

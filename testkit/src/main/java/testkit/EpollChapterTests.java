@@ -31,12 +31,12 @@ public abstract class EpollChapterTests extends ChapterTests {
 
     /** Starts the chapter with a roomy backlog, serves one request, and notes its descriptors at rest. */
     protected ChapterProcess startServing() throws IOException {
-        return startServing(0);
+        return startServingWithOpenFileLimit(0);
     }
 
     /** As {@link #startServing()}, with a limit on the chapter's open files (0: inherited). */
-    protected ChapterProcess startServing(int openFiles) throws IOException {
-        chapter = start(BACKLOG, openFiles);
+    protected ChapterProcess startServingWithOpenFileLimit(int openFiles) throws IOException {
+        chapter = startWithOpenFileLimit(BACKLOG, openFiles);
         // Before any client: the listening socket, and any socket the JVM keeps for itself.
         socketsAtRest = chapter.openSocketCount();
         assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
@@ -64,7 +64,12 @@ public abstract class EpollChapterTests extends ChapterTests {
                         + chapter.openSocketCount() + ")");
     }
 
-    /** The article's level-triggered loop spins on a half-closed connection; this catches that. */
+    /**
+     * The article's level-triggered loop spins on a half-closed connection; this catches that.
+     * Up to three one-second windows, passing if any stays under the allowance: the JVM's own
+     * short bursts then cannot fail it, while a steady spin fails every window. (A spin that
+     * comes and goes could pass; none of the chapters' failure modes does that.)
+     */
     protected void assertIdleWithoutSpinning() {
         // Measuring windows, not synchronisation: CPU time can only be compared over some interval.
         // A spinning loop burns every window; the JVM's own bursts (the JIT compiling what a test
@@ -181,7 +186,7 @@ public abstract class EpollChapterTests extends ChapterTests {
     void outOfDescriptorsTheServerRestsInsteadOfSpinning() throws IOException {
         // A JVM opens a few dozen files of its own (jars, its libraries); 128 leaves room for some connections.
         int openFiles = 128;
-        startServing(openFiles);
+        startServingWithOpenFileLimit(openFiles);
         List<Socket> crowd = new ArrayList<>();
         try {
             // Every connection costs the server a descriptor: at the latest after openFiles of them,

@@ -112,8 +112,10 @@ public final class Proc {
     }
 
     /**
-     * The TCP port the process listens on: the first of its sockets that is
-     * a listening socket. Empty while it listens on none (not yet, or no longer).
+     * The TCP port the process listens on: of its sockets, the first listening
+     * one in the order /proc/net/tcp and tcp6 list them. Empty while it listens
+     * on none (not yet, or no more); throws {@link UncheckedIOException} once
+     * the process has exited.
      */
     public static OptionalInt listeningPort(long pid) {
         Set<Long> held = socketInodes(pid);

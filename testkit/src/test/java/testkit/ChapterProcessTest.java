@@ -119,7 +119,7 @@ class ChapterProcessTest {
             assertThat(Files.readAllLines(Path.of("/proc", Long.toString(child.pid()), "limits")))
                     .anySatisfy(line -> assertThat(line).matches("Max open files +200 +200 +files *"));
             assertThat(Clients.exchange(child.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
-            assertThat(child.toString()).contains("(ulimit -n 200) " + FAKE + " 0 1");
+            assertThat(child.toString()).contains("[ulimit -n 200] " + FAKE + " 0 1");
         }
         assertThatThrownBy(() -> ChapterProcess.startWithOpenFileLimit(-1, FAKE, "0"))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -79,7 +79,7 @@ class ProcTest {
     void listeningPortIsFoundThroughTheSocketsInode() throws IOException {
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             assertThat(Proc.listeners()).anySatisfy(l -> assertThat(l.port()).isEqualTo(server.getLocalPort()));
-            // This JVM may listen elsewhere too (nothing else in these tests does).
+            // Assumes this is the only listening socket of the test JVM: no other test leaves one open.
             assertThat(Proc.listeningPort(SELF)).hasValue(server.getLocalPort());
         }
         assertThat(Proc.listeningPort(SELF)).isEmpty();
