@@ -32,7 +32,8 @@ public class Server {
                     byte[] request = new byte[0];
                     while (!contains(request, EOL1) && !contains(request, EOL2)) {
                         if (request.length > REQUEST_LIMIT) {
-                            throw new IOException("request longer than " + REQUEST_LIMIT + " bytes without a blank line; cut off");
+                            throw new IOException("request longer than " + REQUEST_LIMIT
+                                    + " bytes without a blank line; cut off");
                         }
                         request = concat(request, recv(connectiontoclient, 1024));
                     }
@@ -62,12 +63,16 @@ public class Server {
         return Arrays.copyOf(buffer, received);
     }
 
-    /** Like Python's {@code bytes.decode()[:-2]}, except that bytes that are not UTF-8 become U+FFFD instead of an error. */
+    /**
+     * Like Python's {@code bytes.decode()[:-2]}, except that bytes that are not UTF-8
+     * become U+FFFD instead of an error.
+     */
     static String decode(byte[] request) {
         String text = new String(request, StandardCharsets.UTF_8);
         return text.substring(0, text.length() - 2);
     }
 
+    /** Python's {@code part in data} for bytes. */
     static boolean contains(byte[] data, byte[] part) {
         for (int start = 0; start + part.length <= data.length; start++) {
             if (Arrays.equals(data, start, start + part.length, part, 0, part.length)) {
@@ -77,6 +82,7 @@ public class Server {
         return false;
     }
 
+    /** Python's {@code first + second} for bytes. */
     static byte[] concat(byte[] first, byte[] second) {
         byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);

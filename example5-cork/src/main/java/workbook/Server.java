@@ -30,18 +30,21 @@ public class Server {
         bind(serversocket, port);
         serversocket.listen(backlog);
         serversocket.setblocking(false);
-        System.out.println("listening on 0.0.0.0:" + serversocket.getsockname().getPort() + " (backlog " + backlog + ")");
+        System.out.println("listening on 0.0.0.0:" + serversocket.getsockname().getPort()
+                + " (backlog " + backlog + ")");
 
         Epoll epoll = new Epoll();
         epoll.register(serversocket.fileno(), Epoll.EPOLLIN);
 
         try {
-            Map<Integer, LinuxSocket> connections = new HashMap<>(); Map<Integer, byte[]> requests = new HashMap<>(); Map<Integer, byte[]> responses = new HashMap<>();
+            Map<Integer, LinuxSocket> connections = new HashMap<>();
+            Map<Integer, byte[]> requests = new HashMap<>();
+            Map<Integer, byte[]> responses = new HashMap<>();
             boolean accepting = true;
             while (true) {
                 List<Epoll.Event> events = epoll.poll(1);
                 if (!accepting) {
-                    // Fix: after a failed accept the listening socket rested until this wake-up (at most 1 s); try again.
+                    // Fix: after a failed accept the listening socket rested until this wake-up; watch it again.
                     epoll.modify(serversocket.fileno(), Epoll.EPOLLIN);
                     accepting = true;
                 }
@@ -50,28 +53,36 @@ public class Server {
                     try {
                         if (fileno == serversocket.fileno()) {
                             LinuxSocket connection = serversocket.accept().socket();
-                            connection.setblocking(false);
-                            epoll.register(connection.fileno(), Epoll.EPOLLIN);
+                            try {
+                                connection.setblocking(false);
+                                epoll.register(connection.fileno(), Epoll.EPOLLIN);
+                            } catch (IOException unwatched) {
+                                // Fix: a connection that epoll cannot watch is closed at once, not leaked.
+                                System.err.println(unwatched.getMessage());
+                                connection.close();
+                                continue;
+                            }
                             connections.put(connection.fileno(), connection);
                             requests.put(connection.fileno(), new byte[0]);
                             responses.put(connection.fileno(), response);
                         } else if ((event & Epoll.EPOLLIN) != 0) {
                             byte[] received = connections.get(fileno).recv(1024);
-                            requests.put(fileno, concat(requests.get(fileno), received));
+                            requests.merge(fileno, received, Server::concat);
                             boolean ended = received.length == 0 || requests.get(fileno).length > REQUEST_LIMIT;
                             if (contains(requests.get(fileno), EOL1) || contains(requests.get(fileno), EOL2)) {
                                 epoll.modify(fileno, Epoll.EPOLLOUT);
                                 connections.get(fileno).setsockopt(LinuxSocket.IPPROTO_TCP, LinuxSocket.TCP_CORK, 1);
                                 System.out.println("-".repeat(40) + "\n" + decode(requests.get(fileno)));
                             } else if (ended) {
-                                // Fix: at end of stream recv returns nothing, and would forever. Hang up as after a reply.
-                                System.err.println("fd " + fileno + ": hung up on after " + requests.get(fileno).length + " bytes, no complete request");
+                                // Fix: at end of stream recv returns nothing, forever: hang up, as after a reply.
+                                System.err.println("fd " + fileno + ": hung up on after "
+                                        + requests.get(fileno).length + " bytes, no complete request");
                                 epoll.modify(fileno, 0);
                                 connections.get(fileno).shutdown(LinuxSocket.SHUT_RDWR);
                             }
                         } else if ((event & Epoll.EPOLLOUT) != 0) {
                             int byteswritten = connections.get(fileno).send(responses.get(fileno));
-                            responses.put(fileno, Arrays.copyOfRange(responses.get(fileno), byteswritten, responses.get(fileno).length));
+                            responses.put(fileno, slice(responses.get(fileno), byteswritten));
                             if (responses.get(fileno).length == 0) {
                                 connections.get(fileno).setsockopt(LinuxSocket.IPPROTO_TCP, LinuxSocket.TCP_CORK, 0);
                                 epoll.modify(fileno, 0);
@@ -80,20 +91,25 @@ public class Server {
                         } else if ((event & Epoll.EPOLLHUP) != 0) {
                             epoll.unregister(fileno);
                             connections.get(fileno).close();
-                            connections.remove(fileno); requests.remove(fileno); responses.remove(fileno);
+                            connections.remove(fileno);
+                            requests.remove(fileno);
+                            responses.remove(fileno);
                         }
                     } catch (WouldBlockException notReadyAfterAll) {
-                        // Readiness can be spurious (see select(2)): nothing to do until epoll reports the socket again.
+                        // Readiness can be spurious (select(2), BUGS): wait until epoll reports the socket again.
                     } catch (IOException error) {
                         // Fix: a failing connection (reset, broken pipe) is closed, not the server.
                         System.err.println(error.getMessage());
                         if (connections.containsKey(fileno)) {
                             epoll.unregister(fileno);
                             connections.get(fileno).close();
-                            connections.remove(fileno); requests.remove(fileno); responses.remove(fileno);
+                            connections.remove(fileno);
+                            requests.remove(fileno);
+                            responses.remove(fileno);
                         } else if (fileno == serversocket.fileno()) {
-                            // Fix: accept failed (EMFILE, out of descriptors, say). The connection stays queued, so epoll would
-                            // report it again at once, in a spin: stop watching the listening socket until the next wake-up.
+                            // Fix: accept failed (EMFILE, out of descriptors, say) and the connection stays
+                            // queued, so epoll would report it again at once, in a spin: stop watching the
+                            // listening socket until the next wake-up.
                             epoll.modify(fileno, 0);
                             accepting = false;
                         }
@@ -107,12 +123,16 @@ public class Server {
         }
     }
 
-    /** Like Python's {@code bytes.decode()[:-2]}, except that bytes that are not UTF-8 become U+FFFD instead of an error. */
+    /**
+     * Like Python's {@code bytes.decode()[:-2]}, except that bytes that are not UTF-8
+     * become U+FFFD instead of an error.
+     */
     static String decode(byte[] request) {
         String text = new String(request, StandardCharsets.UTF_8);
         return text.substring(0, text.length() - 2);
     }
 
+    /** Python's {@code part in data} for bytes. */
     static boolean contains(byte[] data, byte[] part) {
         for (int start = 0; start + part.length <= data.length; start++) {
             if (Arrays.equals(data, start, start + part.length, part, 0, part.length)) {
@@ -122,10 +142,16 @@ public class Server {
         return false;
     }
 
+    /** Python's {@code first + second} for bytes (so {@code requests.merge} is the article's {@code +=}). */
     static byte[] concat(byte[] first, byte[] second) {
         byte[] both = Arrays.copyOf(first, first.length + second.length);
         System.arraycopy(second, 0, both, first.length, second.length);
         return both;
+    }
+
+    /** Python's {@code data[start:]}: the bytes from {@code start} on. */
+    static byte[] slice(byte[] data, int start) {
+        return Arrays.copyOfRange(data, start, data.length);
     }
 
     /** The optional arguments [port [backlog]]: anything else ends the program with one line and exit code 2. */
@@ -146,7 +172,7 @@ public class Server {
         try {
             serversocket.bind("0.0.0.0", port);
         } catch (ErrnoException e) {
-            fail("cannot listen on 0.0.0.0:" + port + ": " + e.getMessage().replaceFirst("^bind\\(.*?\\): ", ""));
+            fail("cannot listen on 0.0.0.0:" + port + ": " + e.strerror());
         }
     }
 

@@ -24,7 +24,7 @@ public class ErrnoException extends IOException {
     /** Built when asked for: a drain loop that catches would-block never needs it. */
     @Override
     public String getMessage() {
-        return call + ": [Errno " + errno + " " + Native.errnoName(errno) + "] " + Native.strerror(errno);
+        return call + ": [Errno " + errno + " " + errnoName() + "] " + strerror();
     }
 
     /** The failed call as it was described, e.g. {@code recv(fd 7)}. */
@@ -40,6 +40,11 @@ public class ErrnoException extends IOException {
     /** errno's symbolic name, e.g. {@code ECONNRESET}. */
     public String errnoName() {
         return Native.errnoName(errno);
+    }
+
+    /** The C library's text for errno, e.g. {@code Address already in use}: strerror_r(3). */
+    public String strerror() {
+        return Native.strerror(errno);
     }
 
     /**
