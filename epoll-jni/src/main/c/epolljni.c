@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -23,9 +24,30 @@
 
 #include "workbook_epoll_Native.h"
 
-/* recv and send copy through a stack buffer of this size; a larger request
- * simply transfers at most this much, which both calls are allowed to do. */
-#define COPY_BUFFER 65536
+/*
+ * Java is not trusted: the caller's thread may have a small stack, and a
+ * length, an offset or a count from Java may be wrong. So nothing whose size
+ * a caller chooses lives on the C stack (those buffers come from malloc, per
+ * call, as CPython's do), every length and offset is checked against the
+ * array's real length, and after each Get/Set...ArrayRegion a pending
+ * exception ends the function before the buffer is used. Java checks its
+ * arguments first and throws IllegalArgumentException; the answers below
+ * (EFAULT for a missing or short array, EINVAL for a bad offset or count) are
+ * the backstop, reported like any errno.
+ */
+
+/* recv and send copy through a heap buffer of at most this many bytes; a
+ * larger request transfers at most this much, which both calls are allowed
+ * to do. Java reads the figure as the constant COPY_LIMIT. */
+#define COPY_LIMIT 65536
+
+/* Arrays of ints are copied to and from Java in pieces of this many: a fixed,
+ * small stack buffer, whatever the array's length. */
+#define CHUNK 64
+
+/* What a function returns when a JNI call left an exception pending: Java
+ * throws that exception on return, and never looks at the value. */
+#define PENDING (-EFAULT)
 
 /* An IPv4 socket address crosses JNI as 6 bytes: address, then port, both in
  * network byte order, exactly as they sit in struct sockaddr_in. */
@@ -33,11 +55,28 @@
 
 static jint failed(void) { return -errno; }
 
-static void address_to_java(JNIEnv *env, jbyteArray out, const struct sockaddr_in *sin) {
+/* True when array is missing or holds fewer than needed elements. */
+static int too_short(JNIEnv *env, jarray array, jsize needed) {
+    return array == NULL || (*env)->GetArrayLength(env, array) < needed;
+}
+
+/* How many elements of array from offset on a call may touch: at most
+ * length, at most what the array holds, at most limit; -1 for an offset or
+ * length that is negative or an offset past the end. */
+static jint region(JNIEnv *env, jarray array, jint offset, jint length, jint limit) {
+    jsize size = (*env)->GetArrayLength(env, array);
+    if (offset < 0 || length < 0 || offset > size) return -1;
+    if (length > size - offset) length = size - offset;
+    return length < limit ? length : limit;
+}
+
+/* 0, or PENDING if the copy failed; out holds at least ADDRESS_BYTES (checked by the caller). */
+static jint address_to_java(JNIEnv *env, jbyteArray out, const struct sockaddr_in *sin) {
     jbyte bytes[ADDRESS_BYTES];
     memcpy(bytes, &sin->sin_addr.s_addr, 4);
     memcpy(bytes + 4, &sin->sin_port, 2);
     (*env)->SetByteArrayRegion(env, out, 0, ADDRESS_BYTES, bytes);
+    return (*env)->ExceptionCheck(env) ? PENDING : 0;
 }
 
 /* Constants are looked up by name so that Java takes every value from the C
@@ -53,11 +92,12 @@ static const struct { const char *name; int value; } constants[] = {
     CONSTANT(EPOLL_CLOEXEC), CONSTANT(EPOLL_CTL_ADD), CONSTANT(EPOLL_CTL_MOD), CONSTANT(EPOLL_CTL_DEL),
     CONSTANT(EPOLLIN), CONSTANT(EPOLLOUT), CONSTANT(EPOLLPRI), CONSTANT(EPOLLERR),
     CONSTANT(EPOLLHUP), CONSTANT(EPOLLRDHUP), CONSTANT(EPOLLET), CONSTANT(EPOLLONESHOT),
-    CONSTANT(EAGAIN), CONSTANT(EWOULDBLOCK), CONSTANT(EINTR),
+    CONSTANT(EAGAIN), CONSTANT(EWOULDBLOCK), CONSTANT(EINTR), CONSTANT(COPY_LIMIT),
 };
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_constant(JNIEnv *env, jclass cls, jstring name) {
     (void) cls;
+    if (name == NULL) return -1;
     const char *chars = (*env)->GetStringUTFChars(env, name, NULL);
     if (chars == NULL) return -1; /* OutOfMemoryError is pending */
     jint value = -1;
@@ -115,19 +155,22 @@ JNIEXPORT jint JNICALL Java_workbook_epoll_Native_setsockopt(JNIEnv *env, jclass
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_getsockopt(JNIEnv *env, jclass cls, jint fd, jint level, jint name, jintArray valueOut) {
     (void) cls;
+    if (too_short(env, valueOut, 1)) return -EFAULT;
     int v = 0;
     socklen_t length = sizeof v;
     if (getsockopt(fd, level, name, &v, &length) < 0) return failed();
     jint result = v;
     (*env)->SetIntArrayRegion(env, valueOut, 0, 1, &result);
-    return 0;
+    return (*env)->ExceptionCheck(env) ? PENDING : 0;
 }
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_bind(JNIEnv *env, jclass cls, jint fd, jbyteArray address) {
     (void) cls;
+    if (too_short(env, address, ADDRESS_BYTES)) return -EFAULT;
     struct sockaddr_in sin = { .sin_family = AF_INET };
     jbyte bytes[ADDRESS_BYTES];
     (*env)->GetByteArrayRegion(env, address, 0, ADDRESS_BYTES, bytes);
+    if ((*env)->ExceptionCheck(env)) return PENDING;
     memcpy(&sin.sin_addr.s_addr, bytes, 4);
     memcpy(&sin.sin_port, bytes + 4, 2);
     return bind(fd, (struct sockaddr *) &sin, sizeof sin) < 0 ? failed() : 0;
@@ -140,20 +183,25 @@ JNIEXPORT jint JNICALL Java_workbook_epoll_Native_listen(JNIEnv *env, jclass cls
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_getsockname(JNIEnv *env, jclass cls, jint fd, jbyteArray addressOut) {
     (void) cls;
+    if (too_short(env, addressOut, ADDRESS_BYTES)) return -EFAULT;
     struct sockaddr_in sin;
     socklen_t length = sizeof sin;
     if (getsockname(fd, (struct sockaddr *) &sin, &length) < 0) return failed();
-    address_to_java(env, addressOut, &sin);
-    return 0;
+    return address_to_java(env, addressOut, &sin);
 }
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_accept4(JNIEnv *env, jclass cls, jint fd, jbyteArray peerOut, jint flags) {
     (void) cls;
+    /* Checked before accepting: a connection taken off the queue must reach Java. */
+    if (too_short(env, peerOut, ADDRESS_BYTES)) return -EFAULT;
     struct sockaddr_in sin;
     socklen_t length = sizeof sin;
     int connection = accept4(fd, (struct sockaddr *) &sin, &length, flags);
     if (connection < 0) return failed();
-    address_to_java(env, peerOut, &sin);
+    if (address_to_java(env, peerOut, &sin) < 0) {
+        close(connection); /* Java will never know its number: do not leak it */
+        return PENDING;
+    }
     return connection;
 }
 
@@ -172,21 +220,37 @@ JNIEXPORT jint JNICALL Java_workbook_epoll_Native_ioctlInt(JNIEnv *env, jclass c
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_recv(JNIEnv *env, jclass cls, jint fd, jbyteArray buffer, jint offset, jint length, jint flags) {
     (void) cls;
-    char copy[COPY_BUFFER];
-    size_t wanted = length < COPY_BUFFER ? (size_t) length : COPY_BUFFER;
-    ssize_t received = recv(fd, copy, wanted, flags);
-    if (received < 0) return failed();
-    (*env)->SetByteArrayRegion(env, buffer, offset, (jsize) received, (const jbyte *) copy);
-    return (jint) received;
+    if (buffer == NULL) return -EFAULT;
+    jint wanted = region(env, buffer, offset, length, COPY_LIMIT);
+    if (wanted < 0) return -EINVAL;
+    char *copy = malloc(wanted > 0 ? (size_t) wanted : 1);
+    if (copy == NULL) return -ENOMEM;
+    ssize_t received = recv(fd, copy, (size_t) wanted, flags);
+    jint result = received < 0 ? failed() : (jint) received;
+    if (received > 0) {
+        (*env)->SetByteArrayRegion(env, buffer, offset, (jsize) received, (const jbyte *) copy);
+        if ((*env)->ExceptionCheck(env)) result = PENDING;
+    }
+    free(copy);
+    return result;
 }
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_send(JNIEnv *env, jclass cls, jint fd, jbyteArray buffer, jint offset, jint length, jint flags) {
     (void) cls;
-    char copy[COPY_BUFFER];
-    jsize wanted = length < COPY_BUFFER ? length : COPY_BUFFER;
+    if (buffer == NULL) return -EFAULT;
+    jint wanted = region(env, buffer, offset, length, COPY_LIMIT);
+    if (wanted < 0) return -EINVAL;
+    char *copy = malloc(wanted > 0 ? (size_t) wanted : 1);
+    if (copy == NULL) return -ENOMEM;
     (*env)->GetByteArrayRegion(env, buffer, offset, wanted, (jbyte *) copy);
+    if ((*env)->ExceptionCheck(env)) {
+        free(copy);
+        return PENDING;
+    }
     ssize_t sent = send(fd, copy, (size_t) wanted, flags);
-    return sent < 0 ? failed() : (jint) sent;
+    jint result = sent < 0 ? failed() : (jint) sent;
+    free(copy);
+    return result;
 }
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_shutdown(JNIEnv *env, jclass cls, jint fd, jint how) {
@@ -214,32 +278,48 @@ JNIEXPORT jint JNICALL Java_workbook_epoll_Native_epollCtl(JNIEnv *env, jclass c
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_epollWait(JNIEnv *env, jclass cls, jint epfd, jintArray pairsOut, jint maxEvents, jint timeoutMillis) {
     (void) cls;
+    if (pairsOut == NULL) return -EFAULT;
+    jsize room = (*env)->GetArrayLength(env, pairsOut) / 2;
+    if (maxEvents > room) maxEvents = room;
+    if (maxEvents <= 0) return -EINVAL; /* as epoll_wait says of maxevents <= 0 */
     /* struct epoll_event is packed on x86_64 and not elsewhere, so it never
      * crosses into Java: each event becomes an (fd, events) pair of ints. */
-    struct epoll_event events[maxEvents];
+    struct epoll_event *events = malloc((size_t) maxEvents * sizeof *events);
+    if (events == NULL) return -ENOMEM;
     int ready = epoll_wait(epfd, events, maxEvents, timeoutMillis);
-    if (ready < 0) return failed();
-    jint pairs[2 * (ready > 0 ? ready : 1)];
-    for (int i = 0; i < ready; i++) {
-        pairs[2 * i] = events[i].data.fd;
-        pairs[2 * i + 1] = (jint) events[i].events;
+    jint result = ready < 0 ? failed() : ready;
+    jint pairs[2 * CHUNK];
+    for (int done = 0, n; done < ready; done += n) {
+        n = ready - done < CHUNK ? ready - done : CHUNK;
+        for (int i = 0; i < n; i++) {
+            pairs[2 * i] = events[done + i].data.fd;
+            pairs[2 * i + 1] = (jint) events[done + i].events;
+        }
+        (*env)->SetIntArrayRegion(env, pairsOut, 2 * done, 2 * n, pairs);
+        if ((*env)->ExceptionCheck(env)) {
+            result = PENDING;
+            break;
+        }
     }
-    (*env)->SetIntArrayRegion(env, pairsOut, 0, 2 * ready, pairs);
-    return ready;
+    free(events);
+    return result;
 }
+
+#define TCP_INFO_FIGURES 10
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_tcpInfo(JNIEnv *env, jclass cls, jint fd, jlongArray figuresOut) {
     (void) cls;
+    if (too_short(env, figuresOut, TCP_INFO_FIGURES)) return -EFAULT;
     struct tcp_info info;
     socklen_t length = sizeof info;
     memset(&info, 0, sizeof info);
     if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) < 0) return failed();
     /* The order is TcpInfo's constructor order in Java. */
-    jlong figures[] = {
+    jlong figures[TCP_INFO_FIGURES] = {
         info.tcpi_state, info.tcpi_rtt, info.tcpi_rttvar, info.tcpi_snd_mss,
         info.tcpi_snd_cwnd, info.tcpi_total_retrans, info.tcpi_segs_out, info.tcpi_data_segs_out,
         info.tcpi_segs_in, info.tcpi_data_segs_in,
     };
-    (*env)->SetLongArrayRegion(env, figuresOut, 0, sizeof figures / sizeof figures[0], figures);
-    return 0;
+    (*env)->SetLongArrayRegion(env, figuresOut, 0, TCP_INFO_FIGURES, figures);
+    return (*env)->ExceptionCheck(env) ? PENDING : 0;
 }
