@@ -14,6 +14,11 @@ import java.util.concurrent.TimeUnit;
  * when not asked for (even with mask 0). {@link #EPOLLET} is bit 31, so
  * masks that hold it are negative ints: print them with {@link #maskToString}
  * or in hex. Not thread-safe: poll reuses one buffer.
+ *
+ * <p>Any int is accepted as a descriptor or a mask: the kernel judges them,
+ * and a bad one is an {@link ErrnoException} (EBADF, EINVAL...), as in
+ * Python. A closed instance ({@link #fileno()} -1) fails every call but
+ * {@link #close()} with EBADF.
  */
 public final class Epoll implements AutoCloseable {
     public static final int EPOLLIN = Native.require("EPOLLIN");
@@ -29,7 +34,6 @@ public final class Epoll implements AutoCloseable {
     private static final int EPOLL_CTL_ADD = Native.require("EPOLL_CTL_ADD");
     private static final int EPOLL_CTL_MOD = Native.require("EPOLL_CTL_MOD");
     private static final int EPOLL_CTL_DEL = Native.require("EPOLL_CTL_DEL");
-    private static final int EINTR = Native.require("EINTR");
 
     /** Python's default when maxevents is not given (FD_SETSIZE - 1). */
     public static final int DEFAULT_MAX_EVENTS = 1023;
@@ -40,6 +44,7 @@ public final class Epoll implements AutoCloseable {
 
     /** One ready descriptor: its number and the events that are ready on it. */
     public record Event(int fileno, int events) {
+        /** {@code (fileno, EPOLLIN|...)}, as Python prints the tuple, with the mask's names (no system call). */
         @Override
         public String toString() {
             return "(" + fileno + ", " + maskToString(events) + ")";
@@ -90,33 +95,33 @@ public final class Epoll implements AutoCloseable {
      * {@code epoll_wait(epfd, events, 1023, timeout_ms)}. Returns the ready
      * descriptors, none when the time ran out. A signal interrupting the wait
      * (EINTR) does not end it: it is retried with the time left.
+     *
+     * @throws IllegalArgumentException if {@code timeoutSeconds} is NaN or
+     *         longer than {@code Integer.MAX_VALUE} milliseconds (about 24.8
+     *         days), which epoll_wait cannot take (Python: ValueError, OverflowError)
      */
     public List<Event> poll(double timeoutSeconds) throws ErrnoException {
         return poll(timeoutSeconds, DEFAULT_MAX_EVENTS);
     }
 
-    /** As {@link #poll(double)}, returning at most {@code maxEvents} events per call. */
+    /**
+     * As {@link #poll(double)}, returning at most {@code maxEvents} events per
+     * call: {@code epoll_wait(epfd, events, maxEvents, timeout_ms)}, with the
+     * events buffer on the C heap (as CPython's), never on the thread's stack.
+     *
+     * @throws IllegalArgumentException if {@code maxEvents} is not 1..65536,
+     *         or for {@code timeoutSeconds} as {@link #poll(double)}
+     */
     public List<Event> poll(double timeoutSeconds, int maxEvents) throws ErrnoException {
         if (maxEvents < 1 || maxEvents > MAX_EVENTS_LIMIT) {
             throw new IllegalArgumentException("maxEvents must be 1.." + MAX_EVENTS_LIMIT + ", not " + maxEvents);
         }
+        long timeoutMillis = Timeouts.millis(timeoutSeconds, "timeoutSeconds");
         if (pairs.length < 2 * maxEvents) {
             pairs = new int[2 * maxEvents];
         }
-        long timeoutMillis = timeoutSeconds < 0 ? -1 : (long) Math.ceil(timeoutSeconds * 1000);
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(timeoutMillis, 0));
-        int ready;
-        while (true) {
-            int waitMillis = (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
-            ready = Native.epollWait(epfd, pairs, maxEvents, waitMillis);
-            if (ready != -EINTR) {
-                break;
-            }
-            if (timeoutMillis >= 0) {
-                // Round up so a wait never ends early, just like the first one.
-                timeoutMillis = Math.max(0, -Math.floorDiv(-(deadline - System.nanoTime()), 1_000_000L));
-            }
-        }
+        int ready = Timeouts.retryOnEintr(timeoutMillis, TimeUnit.MILLISECONDS,
+                waitMillis -> Native.epollWait(epfd, pairs, maxEvents, (int) waitMillis));
         if (ready < 0) {
             throw ErrnoException.of(ready, "epoll_wait(epfd " + epfd + ")");
         }
@@ -141,7 +146,7 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
-    /** Names the bits of an event mask, e.g. {@code EPOLLIN|EPOLLET}; unknown bits in hex; 0 is "0". */
+    /** Names the bits of an event mask, e.g. {@code EPOLLIN|EPOLLET}; unknown bits in hex; 0 is "0" (no system call). */
     public static String maskToString(int mask) {
         if (mask == 0) {
             return "0";

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * A TCP/IPv4 socket held as a bare file descriptor: the Java counterpart of
@@ -14,6 +15,14 @@ import java.util.Arrays;
  *
  * <p>Every descriptor is created close-on-exec, so a child process never
  * inherits it. Not thread-safe, like the article's single-threaded servers.
+ *
+ * <p>Arguments: a bad one (a negative size, a slice outside its array, a
+ * port outside 0..65535, a host that is not an IPv4 literal) throws
+ * IllegalArgumentException with one line naming it, where Python raises
+ * ValueError; a null array or host throws NullPointerException. Options,
+ * levels and {@code how} are the kernel's to judge: a bad one is an
+ * {@link ErrnoException}, as in Python. After {@link #close()} the
+ * descriptor is -1 and every call but close fails with EBADF.
  */
 public final class LinuxSocket implements AutoCloseable {
     public static final int AF_INET = Native.require("AF_INET");
@@ -39,6 +48,15 @@ public final class LinuxSocket implements AutoCloseable {
     private static final int FIONBIO = Native.require("FIONBIO");
     private static final int O_NONBLOCK = Native.require("O_NONBLOCK");
     private static final int ADDRESS_BYTES = 6;
+
+    /**
+     * The most bytes one {@link #recv} or {@link #send} call moves (64 KiB):
+     * each copies through a C buffer of at most this size, taken from the
+     * heap per call, so {@code recv(Integer.MAX_VALUE)} allocates 64 KiB, not
+     * 2 GiB. Both calls may always move less than asked, so a caller loses
+     * nothing (Python would try to allocate the whole bufsize).
+     */
+    public static final int TRANSFER_LIMIT = Native.require("COPY_LIMIT");
 
     /** A connection returned by {@link #accept()}, with the peer's address. */
     public record Accepted(LinuxSocket socket, InetSocketAddress address) {
@@ -95,6 +113,9 @@ public final class LinuxSocket implements AutoCloseable {
      * Binds to an IPv4 address given as a literal ("0.0.0.0", "127.0.0.1"):
      * {@code bind(fd, &sockaddr_in, sizeof sockaddr_in)}. Port 0 lets the
      * kernel pick a free port; {@link #getsockname()} tells which.
+     *
+     * @throws IllegalArgumentException for a port outside 0..65535 or a host
+     *         that is not an IPv4 literal
      */
     public void bind(String host, int port) throws ErrnoException {
         if (port < 0 || port > 65535) {
@@ -109,8 +130,16 @@ public final class LinuxSocket implements AutoCloseable {
         }
     }
 
-    /** Marks the socket as accepting connections: {@code listen(fd, backlog)}. */
+    /**
+     * Marks the socket as accepting connections: {@code listen(fd, backlog)}.
+     * The kernel caps {@code backlog} at net.core.somaxconn.
+     *
+     * @throws IllegalArgumentException for a negative backlog
+     */
     public void listen(int backlog) throws ErrnoException {
+        if (backlog < 0) {
+            throw new IllegalArgumentException("backlog must be >= 0, not " + backlog);
+        }
         int result = Native.listen(fd, backlog);
         if (result < 0) {
             throw ErrnoException.of(result, "listen(fd " + fd + ", " + backlog + ")");
@@ -161,38 +190,53 @@ public final class LinuxSocket implements AutoCloseable {
     }
 
     /**
-     * Reads at most {@code bufsize} bytes: {@code recv(fd, buffer, bufsize, 0)}.
-     * An empty result means end of stream: the peer has shut down its
-     * sending side, and no more bytes will ever come.
+     * Reads at most {@code bufsize} bytes, and at most {@link #TRANSFER_LIMIT}:
+     * {@code recv(fd, buffer, bufsize, 0)}. An empty result means end of
+     * stream: the peer has shut down its sending side, and no more bytes
+     * will ever come.
+     *
+     * @throws IllegalArgumentException for a negative bufsize (Python:
+     *         ValueError "negative buffersize in recv")
      */
     public byte[] recv(int bufsize) throws ErrnoException {
-        byte[] buffer = new byte[bufsize];
-        int received = recv(buffer, 0, bufsize);
-        return received == bufsize ? buffer : Arrays.copyOf(buffer, received);
+        if (bufsize < 0) {
+            throw new IllegalArgumentException("negative bufsize in recv: " + bufsize);
+        }
+        byte[] buffer = new byte[Math.min(bufsize, TRANSFER_LIMIT)];
+        int received = recv(buffer, 0, buffer.length);
+        return received == buffer.length ? buffer : Arrays.copyOf(buffer, received);
     }
 
     /**
-     * Reads into {@code buffer}: {@code recv(fd, buffer + offset, length, 0)}.
+     * Reads into {@code buffer}, at most {@code length} bytes and at most
+     * {@link #TRANSFER_LIMIT}: {@code recv(fd, buffer + offset, length, 0)}.
      * Returns how many bytes arrived; 0 means end of stream.
+     *
+     * @throws IllegalArgumentException if offset and length do not lie within buffer
      */
     public int recv(byte[] buffer, int offset, int length) throws ErrnoException {
-        checkBounds(buffer, offset, length);
+        checkSlice(buffer, offset, length);
         return check(Native.recv(fd, buffer, offset, length, 0), "recv", fd, null);
     }
 
     /**
-     * Writes as much of {@code data} as the socket takes now and returns how
-     * many bytes that was: {@code send(fd, data, length, MSG_NOSIGNAL)}.
+     * Writes as much of {@code data} as the socket takes now, at most
+     * {@link #TRANSFER_LIMIT} bytes, and returns how many bytes that was:
+     * {@code send(fd, data, length, MSG_NOSIGNAL)}.
      * MSG_NOSIGNAL turns a write to a closed connection into an EPIPE
      * exception instead of a SIGPIPE that would kill the whole JVM.
      */
     public int send(byte[] data) throws ErrnoException {
-        return send(data, 0, data.length);
+        return send(data, 0, Objects.requireNonNull(data, "data").length);
     }
 
-    /** As {@link #send(byte[])}, for a slice: {@code send(fd, data + offset, length, MSG_NOSIGNAL)}. */
+    /**
+     * As {@link #send(byte[])}, for a slice: {@code send(fd, data + offset, length, MSG_NOSIGNAL)}.
+     *
+     * @throws IllegalArgumentException if offset and length do not lie within data
+     */
     public int send(byte[] data, int offset, int length) throws ErrnoException {
-        checkBounds(data, offset, length);
+        checkSlice(data, offset, length);
         return check(Native.send(fd, data, offset, length, MSG_NOSIGNAL), "send", fd, null);
     }
 
@@ -216,6 +260,7 @@ public final class LinuxSocket implements AutoCloseable {
         check(Native.close(closing), "close", closing, null);
     }
 
+    /** {@code LinuxSocket(fd N)} (no system call). */
     @Override
     public String toString() {
         return "LinuxSocket(fd " + fd + ")";
@@ -233,13 +278,20 @@ public final class LinuxSocket implements AutoCloseable {
         return result;
     }
 
-    private static void checkBounds(byte[] buffer, int offset, int length) {
-        if (offset < 0 || length < 0 || offset + length > buffer.length || offset + length < 0) {
-            throw new IndexOutOfBoundsException("offset " + offset + ", length " + length + ", buffer " + buffer.length);
+    /** Where Python raises ValueError for a slice outside its buffer: one line naming the argument. */
+    private static void checkSlice(byte[] buffer, int offset, int length) {
+        Objects.requireNonNull(buffer, "buffer");
+        if (offset < 0 || offset > buffer.length) {
+            throw new IllegalArgumentException("offset must be 0.." + buffer.length + ", not " + offset);
+        }
+        if (length < 0 || length > buffer.length - offset) {
+            throw new IllegalArgumentException("length must be 0.." + (buffer.length - offset) + " (from offset "
+                    + offset + " of " + buffer.length + " bytes), not " + length);
         }
     }
 
     private static byte[] ipv4Literal(String host) {
+        Objects.requireNonNull(host, "host");
         String[] parts = host.split("\\.", -1);
         if (parts.length != 4 || !host.matches("[0-9.]+")) {
             throw new IllegalArgumentException("not an IPv4 address literal: " + host);

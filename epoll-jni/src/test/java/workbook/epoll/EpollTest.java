@@ -166,6 +166,34 @@ class EpollTest {
     }
 
     @Test
+    void badTimeoutsAndEventCountsAreIllegalArgumentsNamedInOneLine() throws Exception {
+        try (Epoll epoll = new Epoll()) {
+            assertThatThrownBy(() -> epoll.poll(Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("timeoutSeconds must be a number of seconds, not NaN");
+            for (double tooLong : new double[] {1e10, Double.POSITIVE_INFINITY, Double.MAX_VALUE, 2_147_483.648}) {
+                assertThatThrownBy(() -> epoll.poll(tooLong)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageStartingWith("timeoutSeconds must be at most 2147483.647 seconds");
+            }
+            for (int maxEvents : new int[] {0, -1, 65_537, Integer.MIN_VALUE, Integer.MAX_VALUE}) {
+                assertThatThrownBy(() -> epoll.poll(0, maxEvents)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("maxEvents must be 1..65536, not " + maxEvents);
+            }
+            assertThat(epoll.poll(0, 65_536)).isEmpty();
+            assertThat(epoll.poll(Double.MIN_VALUE)).as("rounded up to 1 ms").isEmpty();
+        }
+    }
+
+    @Test
+    void aNegativeTimeoutWaitsForeverWhichAReadySocketEndsAtOnce() throws Exception {
+        try (Connection c = Connection.open(); Epoll epoll = new Epoll()) {
+            epoll.register(c.server.fileno(), EPOLLOUT);
+            for (double forever : new double[] {-1, -0.5, Double.NEGATIVE_INFINITY, -Double.MAX_VALUE}) {
+                assertThat(epoll.poll(forever)).containsExactly(new Epoll.Event(c.server.fileno(), EPOLLOUT));
+            }
+        }
+    }
+
+    @Test
     void maskNamesAreReadable() {
         assertThat(EPOLLET).as("bit 31: negative as a Java int").isNegative();
         assertThat(Epoll.maskToString(EPOLLIN | EPOLLET)).isEqualTo("EPOLLIN|EPOLLET");

@@ -123,6 +123,83 @@ class LinuxSocketTest {
     }
 
     @Test
+    void badArgumentsThrowIllegalArgumentExceptionNamingTheArgument() throws Exception {
+        try (Connection c = Connection.open()) {
+            byte[] buffer = new byte[16];
+            assertThatThrownBy(() -> c.server.recv(-5)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("negative bufsize in recv: -5");
+            assertThatThrownBy(() -> c.server.recv(buffer, -1, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("offset must be 0..16, not -1");
+            assertThatThrownBy(() -> c.server.recv(buffer, 8, 9)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("length must be 0..8 (from offset 8 of 16 bytes), not 9");
+            assertThatThrownBy(() -> c.server.send(buffer, 17, 0)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("offset ");
+            assertThatThrownBy(() -> c.server.send(buffer, 1, Integer.MAX_VALUE))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("length ");
+            assertThatThrownBy(() -> c.listener.listen(-1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("backlog must be >= 0, not -1");
+            assertThatThrownBy(() -> c.server.recv(null, 0, 0)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> c.server.send(null)).isInstanceOf(NullPointerException.class);
+            assertThatThrownBy(() -> c.listener.bind(null, 0)).isInstanceOf(NullPointerException.class);
+            assertThat(c.server.send(buffer, 16, 0)).as("an empty slice at the end is fine").isZero();
+        }
+    }
+
+    @Test
+    void aHugeBufsizeReadsAtMostTheTransferLimitAndAllocatesNoMore() throws Exception {
+        try (Connection c = Connection.open()) {
+            c.clientSends(3 * LinuxSocket.TRANSFER_LIMIT);
+            byte[] first = c.server.recv(Integer.MAX_VALUE);
+            assertThat(first.length).isPositive().isLessThanOrEqualTo(LinuxSocket.TRANSFER_LIMIT);
+            assertThat(LinuxSocket.TRANSFER_LIMIT).isEqualTo(64 * 1024);
+        }
+    }
+
+    @Test
+    void aSendOfMoreThanTheTransferLimitSendsAtMostThat() throws Exception {
+        try (Connection c = Connection.open()) {
+            assertThat(c.server.send(new byte[5 * LinuxSocket.TRANSFER_LIMIT]))
+                    .isPositive().isLessThanOrEqualTo(LinuxSocket.TRANSFER_LIMIT);
+        }
+    }
+
+    @Test
+    void useAfterCloseIsEbadfAndClosingTwiceIsHarmless() throws Exception {
+        LinuxSocket socket = LinuxSocket.tcp();
+        socket.close();
+        socket.close();
+        assertThat(socket.fileno()).isEqualTo(-1);
+        for (ThrowingCall call : new ThrowingCall[] {() -> socket.recv(10), () -> socket.send(new byte[1]),
+            () -> socket.listen(1), socket::accept, () -> socket.shutdown(LinuxSocket.SHUT_RDWR),
+            socket::getsockname, socket::tcpInfo, () -> socket.setblocking(false)}) {
+            assertThatThrownBy(call::run).isInstanceOfSatisfying(ErrnoException.class,
+                    e -> assertThat(e.errnoName()).isEqualTo("EBADF"));
+        }
+    }
+
+    @Test
+    void callsInTheWrongStateAreErrnoExceptions() throws Exception {
+        try (LinuxSocket socket = LinuxSocket.tcp()) {
+            socket.setblocking(false);
+            assertThatThrownBy(socket::accept).as("accept before listen")
+                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errnoName()).isEqualTo("EINVAL"));
+            assertThatThrownBy(() -> socket.recv(10)).as("recv before connect")
+                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errnoName()).isEqualTo("ENOTCONN"));
+            socket.bind("127.0.0.1", 0);
+            socket.listen(1);
+            socket.listen(5); // again: allowed, it changes the backlog
+            assertThatThrownBy(() -> socket.recv(10)).as("recv on a listening socket")
+                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errnoName()).isEqualTo("ENOTCONN"));
+            assertThatThrownBy(() -> socket.bind("127.0.0.1", 0)).as("bind twice")
+                    .isInstanceOfSatisfying(ErrnoException.class, e -> assertThat(e.errnoName()).isEqualTo("EINVAL"));
+        }
+    }
+
+    interface ThrowingCall {
+        void run() throws Exception;
+    }
+
+    @Test
     void tcpNodelayAndCorkReadBack() throws Exception {
         try (Connection c = Connection.open()) {
             assertThat(c.server.getsockopt(IPPROTO_TCP, TCP_NODELAY)).isZero();
