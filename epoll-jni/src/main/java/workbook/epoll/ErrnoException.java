@@ -21,28 +21,28 @@ public class ErrnoException extends IOException {
         this.errno = errno;
     }
 
-    /** Built when asked for: a drain loop that catches would-block never needs it. */
+    /** Built when asked for (no system call): a drain loop that catches would-block never needs it. */
     @Override
     public String getMessage() {
         return call + ": [Errno " + errno + " " + errnoName() + "] " + strerror();
     }
 
-    /** The failed call as it was described, e.g. {@code recv(fd 7)}. */
+    /** The failed call as it was described, e.g. {@code recv(fd 7)} (no system call). */
     public String call() {
         return call;
     }
 
-    /** The errno value the kernel reported. */
+    /** The errno value the kernel reported (no system call). */
     public int errno() {
         return errno;
     }
 
-    /** errno's symbolic name, e.g. {@code ECONNRESET}. */
+    /** errno's symbolic name, e.g. {@code ECONNRESET} (no system call). */
     public String errnoName() {
         return Native.errnoName(errno);
     }
 
-    /** The C library's text for errno, e.g. {@code Address already in use}: strerror_r(3). */
+    /** The C library's text for errno, e.g. {@code Address already in use}: strerror_r(3), no system call. */
     public String strerror() {
         return Native.strerror(errno);
     }

@@ -222,9 +222,15 @@ public final class LinuxSocket implements AutoCloseable {
     /**
      * Writes as much of {@code data} as the socket takes now, at most
      * {@link #TRANSFER_LIMIT} bytes, and returns how many bytes that was:
-     * {@code send(fd, data, length, MSG_NOSIGNAL)}.
-     * MSG_NOSIGNAL turns a write to a closed connection into an EPIPE
-     * exception instead of a SIGPIPE that would kill the whole JVM.
+     * {@code send(fd, data, length, MSG_NOSIGNAL)}. To a connection the peer
+     * has closed it fails with ECONNRESET or EPIPE.
+     *
+     * <p>MSG_NOSIGNAL is hygiene: without it, a send that fails with EPIPE
+     * also raises SIGPIPE, and that signal would not end the JVM anyway:
+     * HotSpot installs a SIGPIPE handler that ignores it (signals_posix.cpp:
+     * "Ignore SIGPIPE and SIGXFSZ"), as CPython sets SIGPIPE to SIG_IGN at
+     * start-up. With the flag no signal is raised at all, so no other
+     * handler in the process is woken by a client that went away.
      */
     public int send(byte[] data) throws ErrnoException {
         return send(data, 0, Objects.requireNonNull(data, "data").length);
