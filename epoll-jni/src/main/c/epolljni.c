@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include <linux/tcp.h> /* not <netinet/tcp.h>: glibc's struct tcp_info lacks tcpi_data_segs_out */
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 
 #include "workbook_epoll_Native.h"
@@ -92,7 +94,9 @@ static const struct { const char *name; int value; } constants[] = {
     CONSTANT(EPOLL_CLOEXEC), CONSTANT(EPOLL_CTL_ADD), CONSTANT(EPOLL_CTL_MOD), CONSTANT(EPOLL_CTL_DEL),
     CONSTANT(EPOLLIN), CONSTANT(EPOLLOUT), CONSTANT(EPOLLPRI), CONSTANT(EPOLLERR),
     CONSTANT(EPOLLHUP), CONSTANT(EPOLLRDHUP), CONSTANT(EPOLLET), CONSTANT(EPOLLONESHOT),
-    CONSTANT(EAGAIN), CONSTANT(EWOULDBLOCK), CONSTANT(EINTR), CONSTANT(COPY_LIMIT),
+    CONSTANT(POLLIN), CONSTANT(POLLPRI), CONSTANT(POLLOUT), CONSTANT(POLLERR),
+    CONSTANT(POLLHUP), CONSTANT(POLLNVAL), CONSTANT(POLLRDHUP), CONSTANT(FD_SETSIZE),
+    CONSTANT(EAGAIN), CONSTANT(EWOULDBLOCK), CONSTANT(EINTR), CONSTANT(ENOENT), CONSTANT(COPY_LIMIT),
 };
 
 JNIEXPORT jint JNICALL Java_workbook_epoll_Native_constant(JNIEnv *env, jclass cls, jstring name) {
@@ -322,4 +326,99 @@ JNIEXPORT jint JNICALL Java_workbook_epoll_Native_tcpInfo(JNIEnv *env, jclass cl
     };
     (*env)->SetLongArrayRegion(env, figuresOut, 0, TCP_INFO_FIGURES, figures);
     return (*env)->ExceptionCheck(env) ? PENDING : 0;
+}
+
+/* poll(2) over count (fd, events) pairs; the revents of pair i go to
+ * reventsOut[i]. The struct pollfd array is on the heap: its size is the
+ * caller's. */
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_poll(JNIEnv *env, jclass cls, jintArray pairs, jint count, jintArray reventsOut, jint timeoutMillis) {
+    (void) cls;
+    if (pairs == NULL || reventsOut == NULL) return -EFAULT;
+    if (count < 0 || count > (*env)->GetArrayLength(env, pairs) / 2
+            || count > (*env)->GetArrayLength(env, reventsOut)) return -EINVAL;
+    struct pollfd *fds = malloc(count > 0 ? (size_t) count * sizeof *fds : 1);
+    if (fds == NULL) return -ENOMEM;
+    jint chunk[2 * CHUNK];
+    for (jint done = 0, n; done < count; done += n) {
+        n = count - done < CHUNK ? count - done : CHUNK;
+        (*env)->GetIntArrayRegion(env, pairs, 2 * done, 2 * n, chunk);
+        if ((*env)->ExceptionCheck(env)) {
+            free(fds);
+            return PENDING;
+        }
+        for (jint i = 0; i < n; i++) {
+            fds[done + i] = (struct pollfd) { .fd = chunk[2 * i], .events = (short) chunk[2 * i + 1] };
+        }
+    }
+    int ready = poll(fds, (nfds_t) count, timeoutMillis);
+    jint result = ready < 0 ? failed() : ready;
+    for (jint done = 0, n; ready > 0 && done < count; done += n) {
+        n = count - done < CHUNK ? count - done : CHUNK;
+        for (jint i = 0; i < n; i++) {
+            chunk[i] = (unsigned short) fds[done + i].revents;
+        }
+        (*env)->SetIntArrayRegion(env, reventsOut, done, n, chunk);
+        if ((*env)->ExceptionCheck(env)) {
+            result = PENDING;
+            break;
+        }
+    }
+    free(fds);
+    return result;
+}
+
+/* One pass over a Java array of descriptors, in CHUNK pieces. Before select
+ * (nfds not NULL) it puts each into set, and refuses one outside
+ * 0..FD_SETSIZE-1 with EINVAL: FD_SET would write outside the set's 1024
+ * bits. After select (nfds NULL) it writes -1 over each that set does not
+ * hold. The range is checked on both passes: the array is Java's, and
+ * another thread may write to it in between. */
+static jint visit_set(JNIEnv *env, jintArray fds, fd_set *set, int *nfds) {
+    if (fds == NULL) return -EFAULT;
+    jsize length = (*env)->GetArrayLength(env, fds);
+    jint chunk[CHUNK];
+    for (jsize done = 0, n; done < length; done += n) {
+        n = length - done < CHUNK ? length - done : CHUNK;
+        (*env)->GetIntArrayRegion(env, fds, done, n, chunk);
+        if ((*env)->ExceptionCheck(env)) return PENDING;
+        for (jsize i = 0; i < n; i++) {
+            jint fd = chunk[i];
+            if (fd < 0 || fd >= FD_SETSIZE) {
+                if (nfds != NULL) return -EINVAL;
+                chunk[i] = -1;
+            } else if (nfds != NULL) {
+                FD_SET(fd, set);
+                if (fd >= *nfds) *nfds = fd + 1;
+            } else if (!FD_ISSET(fd, set)) {
+                chunk[i] = -1;
+            }
+        }
+        if (nfds == NULL) {
+            (*env)->SetIntArrayRegion(env, fds, done, n, chunk);
+            if ((*env)->ExceptionCheck(env)) return PENDING;
+        }
+    }
+    return 0;
+}
+
+/* select(2) over three arrays of descriptors, which it rewrites: an entry
+ * that is not ready becomes -1. A negative timeout waits forever (NULL). */
+JNIEXPORT jint JNICALL Java_workbook_epoll_Native_select(JNIEnv *env, jclass cls, jintArray readFds, jintArray writeFds, jintArray exceptFds, jlong timeoutMicros) {
+    (void) cls;
+    jintArray arrays[3] = { readFds, writeFds, exceptFds };
+    fd_set sets[3];
+    int nfds = 0;
+    for (int k = 0; k < 3; k++) {
+        FD_ZERO(&sets[k]);
+        jint checked = visit_set(env, arrays[k], &sets[k], &nfds);
+        if (checked < 0) return checked;
+    }
+    struct timeval timeout = { .tv_sec = timeoutMicros / 1000000, .tv_usec = timeoutMicros % 1000000 };
+    int ready = select(nfds, &sets[0], &sets[1], &sets[2], timeoutMicros < 0 ? NULL : &timeout);
+    if (ready < 0) return failed();
+    for (int k = 0; k < 3; k++) {
+        jint marked = visit_set(env, arrays[k], &sets[k], NULL);
+        if (marked < 0) return marked;
+    }
+    return ready;
 }

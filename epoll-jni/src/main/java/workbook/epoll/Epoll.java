@@ -148,20 +148,6 @@ public final class Epoll implements AutoCloseable {
 
     /** Names the bits of an event mask, e.g. {@code EPOLLIN|EPOLLET}; unknown bits in hex; 0 is "0" (no system call). */
     public static String maskToString(int mask) {
-        if (mask == 0) {
-            return "0";
-        }
-        StringBuilder names = new StringBuilder();
-        int rest = mask;
-        for (int i = 0; i < BITS.length; i++) {
-            if ((mask & BITS[i]) != 0) {
-                names.append(names.length() == 0 ? "" : "|").append(NAMES[i]);
-                rest &= ~BITS[i];
-            }
-        }
-        if (rest != 0) {
-            names.append(names.length() == 0 ? "" : "|").append("0x").append(Integer.toHexString(rest));
-        }
-        return names.toString();
+        return Masks.describe(mask, NAMES, BITS);
     }
 }

@@ -2,9 +2,9 @@ package workbook.epoll;
 
 /**
  * The JNI declarations: one native method per system call, implemented in
- * {@code src/main/c/epolljni.c}. Each returns the call's result, or minus
- * errno when it failed; {@link LinuxSocket} and {@link Epoll} turn that into
- * exceptions. Not public: the public API is the two classes that use it.
+ * {@code src/main/c/epolljni.c}. Each returns the call's result, or minus errno
+ * when it failed; {@link LinuxSocket}, {@link Epoll}, {@link Poll} and {@link Select}
+ * turn that into exceptions. Not public: the public API is the classes that use it.
  */
 final class Native {
     static {
@@ -58,6 +58,16 @@ final class Native {
 
     /** Fills {@code figuresOut} in {@link TcpInfo}'s component order. */
     static native int tcpInfo(int fd, long[] figuresOut);
+
+    /** poll(2) over {@code count} (fd, events) pairs of {@code pairs}; pair i's revents go to {@code reventsOut[i]}. */
+    static native int poll(int[] pairs, int count, int[] reventsOut, int timeoutMillis);
+
+    /**
+     * select(2) over three arrays of descriptors, each 0..FD_SETSIZE-1 (the C
+     * side refuses others with EINVAL). On success each array keeps its ready
+     * descriptors and has -1 written over the others; a negative timeout waits forever.
+     */
+    static native int select(int[] readFds, int[] writeFds, int[] exceptFds, long timeoutMicros);
 
     /** A header constant that must exist: a missing one is a build/platform bug worth failing on. */
     static int require(String name) {

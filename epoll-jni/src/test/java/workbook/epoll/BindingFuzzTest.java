@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * for a bad argument, a NullPointerException for a null one); the JVM must
  * survive; no socket or epoll descriptor may leak. Fixed seed, bounded count.
  *
- * <p>Raw descriptor numbers go only to calls that look (epoll_ctl, and the
- * poll and select calls): a raw number may be one the JVM owns, and closing or
+ * <p>Raw descriptor numbers go only to calls that look (epoll_ctl, poll,
+ * select): a raw number may be one the JVM owns, and closing or
  * changing it would break the JVM, not the binding. (LinuxSocket cannot be
  * made from a raw number, so its calls only ever see its own descriptor.)
  *
@@ -128,10 +128,14 @@ class BindingFuzzTest {
             Integer.MAX_VALUE};
         private static final int[] BACKLOGS = {-1, 0, 1, 5, 128, Integer.MAX_VALUE, Integer.MIN_VALUE};
         private static final int[] BUFFER_SIZES = {-1, 0, 16, 100_000};
+        private static final int[] POLL_MASKS = {0, Poll.POLLIN, Poll.POLLOUT, Poll.POLLIN | Poll.POLLRDHUP,
+            Poll.DEFAULT_MASK, 0xffff, 0x10000, -1, Integer.MIN_VALUE};
+        private static final int[] POLL_TIMEOUTS = {0, 1, 2, -1, Integer.MIN_VALUE, Integer.MAX_VALUE};
 
         private final Random random;
         private final List<LinuxSocket> sockets = new ArrayList<>();
         private final List<Epoll> epolls = new ArrayList<>();
+        private final List<Poll> polls = new ArrayList<>();
         private final List<SocketChannel> clients = new ArrayList<>();
         private final Map<String, Integer> outcomes = new TreeMap<>();
         /** An example of each kind of undocumented outcome (call name and exception class). */
@@ -164,12 +168,15 @@ class BindingFuzzTest {
             return undocumented;
         }
 
+        /** Read by the test's thread while the fuzz may still run: hence synchronized, here and in remember. */
         String recent() {
-            return String.join("\n", recent);
+            synchronized (recent) {
+                return String.join("\n", recent);
+            }
         }
 
         private void step() {
-            switch (random.nextInt(24)) {
+            switch (random.nextInt(28)) {
                 case 0 -> newSocket();
                 case 1 -> {
                     LinuxSocket s = socket();
@@ -280,6 +287,8 @@ class BindingFuzzTest {
                 }
                 case 19 -> clientConnects();
                 case 20 -> clientActs();
+                case 21, 22 -> pollObject();
+                case 23, 24 -> select();
                 default -> {
                     // Readiness that means something: an accepted connection, seen by an epoll.
                     accept();
@@ -289,6 +298,61 @@ class BindingFuzzTest {
                             () -> e.register(s.fileno(), Epoll.EPOLLIN | Epoll.EPOLLOUT));
                 }
             }
+        }
+
+        /** A poll object's calls: the interest set is Java's, poll(2) looks at it all. */
+        private void pollObject() {
+            if (polls.size() < 3) {
+                polls.add(new Poll());
+            }
+            Poll poll = pick(polls);
+            int fd = rawFd();
+            int mask = pick(POLL_MASKS);
+            switch (random.nextInt(4)) {
+                case 0 -> call("register(poll, " + fd + ", " + mask + ")", false, () -> poll.register(fd, mask));
+                case 1 -> call("modify(poll, " + fd + ", " + mask + ")", false, () -> poll.modify(fd, mask));
+                case 2 -> call("unregister(poll, " + fd + ")", false, () -> poll.unregister(fd));
+                default -> {
+                    int timeout = pick(POLL_TIMEOUTS);
+                    if (timeout < 0 || timeout > 2) {
+                        poll.register(doorbell.server.fileno(), Poll.POLLIN); // a long wait ends at once
+                    }
+                    call("poll(poll, " + timeout + ")", false, () -> poll.poll(timeout));
+                }
+            }
+        }
+
+        /** select over lists of raw numbers, some out of range, some null. */
+        private void select() {
+            List<Integer> rlist = fds();
+            List<Integer> wlist = fds();
+            List<Integer> xlist = fds();
+            boolean nullPassed = rlist == null || wlist == null || xlist == null
+                    || rlist.contains(null) || wlist.contains(null) || xlist.contains(null);
+            double timeout = pick(TIMEOUTS);
+            boolean forever = random.nextInt(4) == 0;
+            if (rlist != null && (forever || timeout > 1 || random.nextBoolean())) {
+                rlist.add(doorbell.server.fileno()); // a long wait, or one without end, ends at once
+            }
+            if (forever) {
+                call("select(" + rlist + ", " + wlist + ", " + xlist + ")", nullPassed,
+                        () -> Select.select(rlist, wlist, xlist));
+            } else {
+                call("select(" + rlist + ", " + wlist + ", " + xlist + ", " + timeout + ")", nullPassed,
+                        () -> Select.select(rlist, wlist, xlist, timeout));
+            }
+        }
+
+        /** Up to three raw numbers, or null now and then, or a list holding null. */
+        private List<Integer> fds() {
+            if (random.nextInt(20) == 0) {
+                return null;
+            }
+            List<Integer> fds = new ArrayList<>();
+            for (int i = random.nextInt(4); i > 0; i--) {
+                fds.add(random.nextInt(30) == 0 ? null : rawFd());
+            }
+            return fds;
         }
 
         private void newSocket() {
@@ -379,7 +443,9 @@ class BindingFuzzTest {
                 e.register(bell, Epoll.EPOLLIN);
             } catch (ErrnoException registered) {
                 try {
-                    e.modify(bell, Epoll.EPOLLIN);
+                    // Not modify: an EPOLLEXCLUSIVE registration (mask 1 << 28) refuses EPOLL_CTL_MOD.
+                    e.unregister(bell);
+                    e.register(bell, Epoll.EPOLLIN);
                 } catch (ErrnoException closed) {
                     // a closed epoll: the poll fails with EBADF at once
                 }
@@ -413,9 +479,11 @@ class BindingFuzzTest {
         }
 
         private void remember(String what) {
-            recent.addLast(what);
-            if (recent.size() > 30) {
-                recent.removeFirst();
+            synchronized (recent) {
+                recent.addLast(what);
+                if (recent.size() > 30) {
+                    recent.removeFirst();
+                }
             }
         }
 

@@ -9,22 +9,19 @@ import static workbook.epoll.Epoll.EPOLLIN;
 import static workbook.epoll.Epoll.EPOLLONESHOT;
 import static workbook.epoll.Epoll.EPOLLOUT;
 import static workbook.epoll.Epoll.EPOLLRDHUP;
+import static workbook.epoll.Waits.QUIET;
+import static workbook.epoll.Waits.READY;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * epoll's semantics, shown on a real TCP connection over loopback. "Reports
- * nothing" is checked with a short poll: a negative can only be observed by
- * waiting a while, and these waits are bounds, not synchronisation.
+ * epoll's semantics, shown on a real TCP connection over loopback ("reports
+ * nothing" waits {@link Waits#QUIET}).
  */
 @Timeout(30)
 class EpollTest {
-    /** How long a poll waits before we conclude that nothing is reported. */
-    private static final double QUIET = 0.2;
-    /** How long a poll may wait for something that must be reported. */
-    private static final double READY = 5;
 
     @Test
     void levelTriggeredReportsAgainWhileDataRemains() throws Exception {

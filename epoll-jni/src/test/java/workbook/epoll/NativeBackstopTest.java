@@ -62,6 +62,18 @@ class NativeBackstopTest {
         }
     }
 
+    @Test
+    void pollAndSelectRefuseMissingArraysAndCountsBeyondThem() {
+        assertThat(errno(Native.poll(null, 0, new int[0], 0))).isEqualTo("EFAULT");
+        assertThat(errno(Native.poll(new int[2], 0, null, 0))).isEqualTo("EFAULT");
+        assertThat(errno(Native.poll(new int[2], 2, new int[2], 0))).as("2 pairs asked, 1 given").isEqualTo("EINVAL");
+        assertThat(errno(Native.poll(new int[4], 2, new int[1], 0))).as("no room for 2 revents").isEqualTo("EINVAL");
+        assertThat(errno(Native.poll(new int[4], -1, new int[2], 0))).isEqualTo("EINVAL");
+        assertThat(Native.poll(new int[4], 0, new int[0], 0)).as("nothing to watch, nothing ready").isZero();
+        assertThat(errno(Native.select(new int[0], null, new int[0], 0))).isEqualTo("EFAULT");
+        assertThat(errno(Native.select(new int[] {0, Select.FD_SETSIZE}, new int[0], new int[0], 0))).isEqualTo("EINVAL");
+    }
+
     private static String errno(int negativeErrno) {
         assertThat(negativeErrno).as("minus errno").isNegative();
         return Native.errnoName(-negativeErrno);
