@@ -1,0 +1,41 @@
+package workbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.Socket;
+import org.junit.jupiter.api.Test;
+import testkit.Await;
+import testkit.ChapterProcess;
+import testkit.Clients;
+import testkit.EpollChapterTests;
+import testkit.IdleClients;
+import workbook.epoll.Select;
+
+/**
+ * Chapter 3 on select(2) passes chapter 3's contract: the reply, bad input, many and misbehaving clients.
+ * And select cannot watch a descriptor at or above FD_SETSIZE: the server closes that one connection,
+ * says why in one line, and goes on serving.
+ */
+class ServerIT extends EpollChapterTests {
+    @Test
+    void aConnectionSelectCannotWatchIsClosedWithOneLineAndTheServerGoesOn() throws IOException {
+        // Room for more than FD_SETSIZE descriptors, so that accept succeeds past 1023 instead of failing.
+        ChapterProcess chapter = startServingWithOpenFileLimit(4 * Select.FD_SETSIZE);
+        int socketsAtRest = chapter.openSocketCount();
+        // FD_SETSIZE more: with the descriptors it holds already, the server's numbers pass 1023.
+        try (IdleClients idle = Clients.openIdle(chapter.port(), Select.FD_SETSIZE, LIMIT.multipliedBy(3))) {
+            String stderr = chapter.awaitStderr("FD_SETSIZE", LIMIT);
+            assertThat(stderr.lines().filter(line -> line.contains("FD_SETSIZE")))
+                    .allSatisfy(line -> assertThat(line).matches("fd 10[0-9][0-9]: select\\(2\\) cannot watch .*"));
+            try (Socket another = Clients.connect(chapter.port())) {
+                assertThat(Clients.readToEnd(another, LIMIT)).as("accepted and closed at once").isEmpty();
+            }
+            assertThat(chapter.isAlive()).as("server alive with %s idle connections open", idle.size()).isTrue();
+        }
+        // Until the server has closed the idle ones, a new client would still get a number past 1023.
+        Await.until(() -> chapter.openSocketCount() == socketsAtRest, LIMIT,
+                () -> "the server to close the idle connections (sockets now " + chapter.openSocketCount() + ")");
+        assertHealthy();
+    }
+}
