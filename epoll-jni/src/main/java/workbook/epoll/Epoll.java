@@ -146,7 +146,7 @@ public final class Epoll implements AutoCloseable {
         }
     }
 
-    /** Names the bits of an event mask, e.g. {@code EPOLLIN|EPOLLET}; unknown bits in hex; 0 is "0" (no system call). */
+    /** Names the bits of an event mask, e.g. {@code EPOLLIN|EPOLLET}; unknown bits in hex; 0 is "0". No system call. */
     public static String maskToString(int mask) {
         return Masks.describe(mask, NAMES, BITS);
     }

@@ -36,7 +36,8 @@ public final class Poll {
     public static final int DEFAULT_MASK = POLLIN | POLLPRI | POLLOUT;
 
     private static final int ENOENT = Native.require("ENOENT");
-    private static final String[] NAMES = {"POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLNVAL", "POLLRDHUP"};
+    private static final String[] NAMES =
+        {"POLLIN", "POLLPRI", "POLLOUT", "POLLERR", "POLLHUP", "POLLNVAL", "POLLRDHUP"};
     private static final int[] BITS = {POLLIN, POLLPRI, POLLOUT, POLLERR, POLLHUP, POLLNVAL, POLLRDHUP};
 
     /** One ready descriptor: its number and the events that are ready on it (pollfd's revents). */
@@ -71,7 +72,7 @@ public final class Poll {
         changed = true;
     }
 
-    /** As {@link #register(int, int)} with {@link #DEFAULT_MASK}, Python's default. */
+    /** As {@link #register(int, int)} with {@link #DEFAULT_MASK}, Python's default (no system call). */
     public void register(int fd) {
         register(fd, DEFAULT_MASK);
     }
@@ -136,12 +137,12 @@ public final class Poll {
         return events;
     }
 
-    /** As {@link #poll(int)}, waiting until something is ready (Python's {@code poll()}, timeout None). */
+    /** As {@link #poll(int)}, waiting until something is ready (Python's timeout None): {@code poll(fds, nfds, -1)}. */
     public List<Event> poll() throws ErrnoException {
         return poll(-1);
     }
 
-    /** Names the bits of an event mask, e.g. {@code POLLIN|POLLHUP}; unknown bits in hex; 0 is "0" (no system call). */
+    /** Names the bits of an event mask, e.g. {@code POLLIN|POLLHUP}; unknown bits in hex; 0 is "0". No system call. */
     public static String maskToString(int mask) {
         return Masks.describe(mask, NAMES, BITS);
     }
