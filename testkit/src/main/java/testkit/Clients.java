@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Clients {
 
     /** The time limit of the methods that take none. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TIMEOUT = Await.patient(Duration.ofSeconds(10));
 
     /** The largest request the exchange methods accept (see the class comment). */
     public static final int MAX_REQUEST = 64 * 1024;
