@@ -116,7 +116,7 @@ class ServerIT extends ChapterTests {
     @Test
     void undecodableBytesDoNotStopTheLoop() throws IOException {
         ChapterProcess chapter = start(8);
-        assertThat(Clients.exchange(chapter.port(), undecodableRequest())).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest())).isEqualTo(Article.RESPONSE);
         assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,7 +83,7 @@ public abstract class ChapterTests {
     @Test
     void undecodableBytesArePrintedNotFatal() throws IOException {
         ChapterProcess chapter = start(1);
-        assertThat(Clients.exchange(chapter.port(), undecodableRequest())).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest())).isEqualTo(Article.RESPONSE);
         chapter.awaitStdout(Article.DASHES + "\nGET /\uFFFD HTTP/1.0", LIMIT);
     }
 
@@ -140,15 +139,5 @@ public abstract class ChapterTests {
         assertThat(finished.exitCode()).as("exit code for %s", what).isEqualTo(2);
         assertThat(finished.stderr().strip().lines()).as("stderr for %s", what).hasSize(1);
         assertThat(finished.stderr()).as("stderr for %s", what).startsWith("error: ").doesNotContain("Exception");
-    }
-
-    /** Bytes that are not UTF-8, then a complete request's end. */
-    protected static byte[] undecodableRequest() {
-        byte[] head = "GET /\u00ff HTTP/1.0\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        byte[] bad = {(byte) 0xff, (byte) 0xfe, (byte) 0xc3, (byte) 0x28, '\r', '\n', '\r', '\n'};
-        byte[] both = new byte[head.length + bad.length];
-        System.arraycopy(head, 0, both, 0, head.length);
-        System.arraycopy(bad, 0, both, head.length, bad.length);
-        return both;
     }
 }

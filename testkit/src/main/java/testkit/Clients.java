@@ -396,7 +396,7 @@ public final class Clients {
     }
 
     /** Bytes for a message: ASCII as is, CR and LF escaped, anything else as \xNN; at most 300 bytes. */
-    static String printable(byte[] bytes) {
+    public static String printable(byte[] bytes) {
         StringBuilder text = new StringBuilder("\"");
         for (int i = 0; i < Math.min(bytes.length, 300); i++) {
             int b = bytes[i] & 0xff;

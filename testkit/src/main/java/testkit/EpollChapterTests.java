@@ -166,7 +166,7 @@ public abstract class EpollChapterTests extends ChapterTests {
     @Override
     void undecodableBytesArePrintedNotFatal() throws IOException {
         startServing();
-        assertThat(Clients.exchange(chapter.port(), undecodableRequest())).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest())).isEqualTo(Article.RESPONSE);
         chapter.awaitStdout(Article.DASHES + "\nGET /\uFFFD HTTP/1.0", LIMIT);
         assertHealthy();
     }
