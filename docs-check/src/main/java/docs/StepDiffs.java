@@ -9,30 +9,95 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Writes the step diffs of the lineage (1-2, 2-3, 3-4, 3-5, 3-6) into a folder:
- * one unified diff per step, exactly what {@code make diff A= B=} prints, and
- * one side-by-side HTML page per step for a projector, plus an index.
+ * Writes the step diffs of the lineage into a folder: one unified diff per
+ * step, exactly what {@code make diff A= B=} prints, and one side-by-side HTML
+ * page per step for a projector, plus an index and one shared stylesheet.
+ *
+ * <p>What to change, where:
+ * <ul>
+ * <li>A new step (an appendix module, say) is one line in {@link #STEPS}. A
+ *     step whose module is not in the tree yet is skipped, not an error.
+ * <li>A second language (docs/zh/diffs) is one more {@link Words} like
+ *     {@link #ENGLISH}, listed in {@link #LANGUAGES}, and run as
+ *     {@code java StepDiffs.java . docs/zh/diffs zh}: every word a page shows,
+ *     step titles included, comes from its {@code Words}.
+ * </ul>
  *
  * <p>Self-contained on purpose: {@code make docs} runs this file with the
- * JDK's source launcher ({@code java StepDiffs.java ROOT OUT}), and the
- * docs-check test calls {@link #generate} to see whether docs/diffs is stale.
- * The diffing itself is GNU diff's, the same program {@code make diff} runs.
+ * JDK's source launcher ({@code java StepDiffs.java ROOT OUT [LANGUAGE]}), and
+ * the docs-check test calls {@link #generate} to see whether docs/diffs is
+ * stale. The diffing itself is GNU diff's, the same program {@code make diff} runs.
  */
 public final class StepDiffs {
-    /** The chapters' modules, chapter 1 first. */
+    /** The numbered chapters' modules, chapter 1 first. */
     public static final List<String> CHAPTERS = List.of("example1-blocking", "example2-loop", "example3-epoll-lt",
             "example4-epoll-et", "example5-cork", "example6-nodelay");
-    /** The lineage: {parent, child}, chapter numbers. */
-    public static final int[][] STEPS = {{1, 2}, {2, 3}, {3, 4}, {3, 5}, {3, 6}};
-    private static final String[] TITLES = {
-        "a loop around the single request",
-        "from blocking accept/recv to an epoll loop, level-triggered",
-        "level-triggered to edge-triggered: every read, write and accept drains",
-        "TCP_CORK around the response",
-        "TCP_NODELAY on the listening socket",
-    };
+
+    /** One step of the lineage: the parent module, the child module, and what the step does, in English. */
+    public record Step(String parent, String child, String title) {
+        /** The file name the step's pages share: step-3-4, step-3-appendix-poll. */
+        public String name() {
+            return "step-" + shortName(parent) + "-" + shortName(child);
+        }
+    }
+
+    /** The lineage, in the order the index and the pages' navigation follow. */
+    public static final List<Step> STEPS = List.of(
+            new Step("example1-blocking", "example2-loop", "a loop around the single request"),
+            new Step("example2-loop", "example3-epoll-lt",
+                    "from blocking accept/recv to an epoll loop, level-triggered"),
+            new Step("example3-epoll-lt", "example4-epoll-et",
+                    "level-triggered to edge-triggered: every read, write and accept drains"),
+            new Step("example3-epoll-lt", "example5-cork", "TCP_CORK around the response"),
+            new Step("example3-epoll-lt", "example6-nodelay", "TCP_NODELAY on the listening socket"),
+            new Step("example3-epoll-lt", "appendix-poll", "the same loop on poll instead of epoll"),
+            new Step("example3-epoll-lt", "appendix-select", "the same loop on select instead of epoll"));
+
+    /**
+     * Every word the pages show that is neither code nor a path, in one language.
+     *
+     * @param lang         the pages' {@code lang} attribute, and the generator's third argument
+     * @param folder       where {@code make docs} writes this edition, from the repository's root
+     * @param indexTitle   the index page's title
+     * @param indexHeading the index page's heading
+     * @param indexIntro   the paragraph under it
+     * @param stepLabel    a step's name, from the two chapters' short names ("Chapter %s → %s")
+     * @param allSteps     the link to the index
+     * @param previousStep the link to the step before
+     * @param nextStep     the link to the step after
+     * @param unifiedDiff  the link to a step's .diff file
+     * @param folded       the line that stands for folded unchanged lines ("%d unchanged lines folded")
+     * @param titles       step name to title; empty: the English titles of {@link #STEPS}
+     */
+    public record Words(String lang, String folder, String indexTitle, String indexHeading, String indexIntro,
+            String stepLabel, String allSteps, String previousStep, String nextStep, String unifiedDiff, String folded,
+            Map<String, String> titles) {
+        String title(Step step) {
+            return titles.isEmpty() ? step.title() : required(titles, step.name(), "a " + lang + " title");
+        }
+
+        String label(Step step) {
+            return String.format(stepLabel, shortName(step.parent()), shortName(step.child()));
+        }
+    }
+
+    public static final Words ENGLISH = new Words("en", "docs/diffs",
+            "Step diffs", // the index: title, heading, paragraph
+            "The workbook's steps, side by side",
+            "Each step shows the parent chapter on the left and the child on the right; unchanged stretches are "
+                    + "folded and indentation is halved. Generated by make docs from the chapters' Server.java.",
+            "Chapter %s → %s", // a step
+            "all steps", "← previous step", "next step →", "unified diff", // links
+            "%d unchanged lines folded",
+            Map.of()); // the titles: those of STEPS
+
+    /** The editions the generator can write, by {@code lang}. */
+    public static final List<Words> LANGUAGES = List.of(ENGLISH);
+
     /** Unchanged lines shown around each change in the side-by-side view. */
     private static final int CONTEXT = 4;
 
@@ -40,12 +105,20 @@ public final class StepDiffs {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            System.err.println("usage: java StepDiffs.java REPOSITORY_ROOT OUTPUT_FOLDER");
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: java StepDiffs.java REPOSITORY_ROOT OUTPUT_FOLDER [LANGUAGE]");
             System.exit(2);
         }
+        String lang = args.length == 3 ? args[2] : ENGLISH.lang();
+        Words words = LANGUAGES.stream().filter(w -> w.lang().equals(lang)).findFirst().orElse(null);
+        if (words == null) {
+            System.err.println("no words for language '" + lang + "'; known: "
+                    + LANGUAGES.stream().map(Words::lang).toList());
+            System.exit(2);
+        }
+        Path root = Path.of(args[0]);
         Path out = Path.of(args[1]);
-        Map<String, String> files = generate(Path.of(args[0]));
+        Map<String, String> files = generate(root, words);
         Files.createDirectories(out);
         try (var old = Files.list(out)) {
             for (Path stale : old.filter(p -> !files.containsKey(p.getFileName().toString())).toList()) {
@@ -55,33 +128,55 @@ public final class StepDiffs {
         for (Map.Entry<String, String> file : files.entrySet()) {
             Files.writeString(out.resolve(file.getKey()), file.getValue(), StandardCharsets.UTF_8);
         }
-        System.out.println("wrote " + files.size() + " files to " + out);
+        List<String> waiting = STEPS.stream().filter(step -> !exists(root, step)).map(Step::name).toList();
+        System.out.println("wrote " + files.size() + " files to " + out
+                + (waiting.isEmpty() ? "" : " (skipped, modules not there yet: " + String.join(", ", waiting) + ")"));
     }
 
     /** The relative path of chapter {@code n}'s one source file. */
     public static String server(int n) {
-        return CHAPTERS.get(n - 1) + "/src/main/java/workbook/Server.java";
+        return server(CHAPTERS.get(n - 1));
+    }
+
+    /** The relative path of a module's one source file. */
+    public static String server(String module) {
+        return module + "/src/main/java/workbook/Server.java";
+    }
+
+    /** A module's name in labels and file names: its chapter number, or else the module's name. */
+    static String shortName(String module) {
+        Matcher chapter = Pattern.compile("example(\\d+)-.*").matcher(module);
+        return chapter.matches() ? chapter.group(1) : module;
+    }
+
+    private static boolean exists(Path root, Step step) {
+        return Files.isRegularFile(root.resolve(server(step.parent())))
+                && Files.isRegularFile(root.resolve(server(step.child())));
     }
 
     /** File name to content, for every file docs/diffs should hold. */
     public static Map<String, String> generate(Path root) {
+        return generate(root, ENGLISH);
+    }
+
+    /** File name to content, for every file a folder of step diffs in this language should hold. */
+    public static Map<String, String> generate(Path root, Words words) {
+        List<Step> steps = STEPS.stream().filter(step -> exists(root, step)).toList();
         Map<String, String> files = new LinkedHashMap<>();
         files.put(STYLESHEET, stylesheet());
-        StringBuilder index = new StringBuilder(head("Step diffs"));
-        index.append("<h1>The workbook's steps, side by side</h1>\n<p>Each step shows the parent chapter on the left "
-                + "and the child on the right; unchanged stretches are folded and indentation is halved. Generated by <code>make docs</code> "
-                + "from the chapters' <code>Server.java</code>.</p>\n<ul class=\"steps\">\n");
-        for (int i = 0; i < STEPS.length; i++) {
-            int a = STEPS[i][0];
-            int b = STEPS[i][1];
-            String name = "step-" + a + "-" + b;
-            files.put(name + ".diff", unified(root, a, b, 3));
-            String prev = i > 0 ? "step-" + STEPS[i - 1][0] + "-" + STEPS[i - 1][1] + ".html" : null;
-            String next = i + 1 < STEPS.length ? "step-" + STEPS[i + 1][0] + "-" + STEPS[i + 1][1] + ".html" : null;
-            files.put(name + ".html", sideBySide(root, a, b, TITLES[i], prev, next));
-            index.append("<li><a href=\"").append(name).append(".html\">Chapter ").append(a).append(" &rarr; ")
-                    .append(b).append("</a>: ").append(escape(TITLES[i])).append(" (<a href=\"").append(name)
-                    .append(".diff\">unified diff</a>)</li>\n");
+        StringBuilder index = new StringBuilder(head(words, words.indexTitle()));
+        index.append("<h1>").append(escape(words.indexHeading())).append("</h1>\n<p>")
+                .append(escape(words.indexIntro())).append("</p>\n<ul class=\"steps\">\n");
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            String unified = unified(root, server(step.parent()), server(step.child()), 3);
+            files.put(step.name() + ".diff", unified);
+            String prev = i > 0 ? steps.get(i - 1).name() + ".html" : null;
+            String next = i + 1 < steps.size() ? steps.get(i + 1).name() + ".html" : null;
+            files.put(step.name() + ".html", sideBySide(root, step, words, prev, next));
+            index.append("<li><a href=\"").append(step.name()).append(".html\">").append(escape(words.label(step)))
+                    .append("</a>: ").append(escape(words.title(step))).append(" (<a href=\"").append(step.name())
+                    .append(".diff\">").append(escape(words.unifiedDiff())).append("</a>)</li>\n");
         }
         index.append("</ul>\n</body>\n</html>\n");
         files.put("index.html", index.toString());
@@ -89,9 +184,12 @@ public final class StepDiffs {
     }
 
     /** {@code diff -u} of two chapters, labelled with their paths, as {@code make diff} prints it. */
-    static String unified(Path root, int a, int b, int context) {
-        List<String> command = List.of("diff", "-U", String.valueOf(context), "--label", server(a), "--label", server(b),
-                root.resolve(server(a)).toString(), root.resolve(server(b)).toString());
+    static String unified(Path root, String a, String b, int context) {
+        return diff(List.of("diff", "-U", String.valueOf(context), "--label", a, "--label", b,
+                root.resolve(a).toString(), root.resolve(b).toString()));
+    }
+
+    private static String diff(List<String> command) {
         try {
             Process diff = new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(diff.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -115,19 +213,23 @@ public final class StepDiffs {
         }
     }
 
-    static String sideBySide(Path root, int a, int b, String title, String prev, String next) {
+    static String sideBySide(Path root, Step step, Words words, String prev, String next) {
+        String a = server(step.parent());
+        String b = server(step.child());
         List<Row> rows = rows(unified(root, a, b, 1_000_000));
-        StringBuilder html = new StringBuilder(head("Chapter " + a + " to " + b));
-        html.append("<nav><a href=\"index.html\">all steps</a>");
+        StringBuilder html = new StringBuilder(head(words, words.label(step)));
+        html.append("<nav><a href=\"index.html\">").append(escape(words.allSteps())).append("</a>");
         if (prev != null) {
-            html.append(" &middot; <a href=\"").append(prev).append("\">&larr; previous step</a>");
+            html.append(" · <a href=\"").append(prev).append("\">").append(escape(words.previousStep()))
+                    .append("</a>");
         }
         if (next != null) {
-            html.append(" &middot; <a href=\"").append(next).append("\">next step &rarr;</a>");
+            html.append(" · <a href=\"").append(next).append("\">").append(escape(words.nextStep())).append("</a>");
         }
-        html.append("</nav>\n<h1>Chapter ").append(a).append(" &rarr; ").append(b).append(": ")
-                .append(escape(title)).append("</h1>\n<table>\n<colgroup><col class=\"n\"><col><col class=\"n\"><col></colgroup>\n<tr><th colspan=\"2\">").append(escape(server(a)))
-                .append("</th><th colspan=\"2\">").append(escape(server(b))).append("</th></tr>\n");
+        html.append("</nav>\n<h1>").append(escape(words.label(step))).append(": ").append(escape(words.title(step)))
+                .append("</h1>\n<table>\n<colgroup><col class=\"n\"><col><col class=\"n\"><col></colgroup>\n")
+                .append("<tr><th colspan=\"2\">").append(escape(a)).append("</th><th colspan=\"2\">").append(escape(b))
+                .append("</th></tr>\n");
         boolean[] shown = new boolean[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             if (!rows.get(i).same()) {
@@ -156,8 +258,8 @@ public final class StepDiffs {
                 while (i < rows.size() && !shown[i]) {
                     i++;
                 }
-                html.append("<tr class=\"fold\"><td colspan=\"4\">&#8942; ").append(i - start)
-                        .append(" unchanged lines</td></tr>\n");
+                html.append("<tr class=\"fold\"><td colspan=\"4\">⋮ ")
+                        .append(escape(String.format(words.folded(), i - start))).append("</td></tr>\n");
                 continue;
             }
             Row row = rows.get(i++);
@@ -239,13 +341,22 @@ public final class StepDiffs {
                 + "tr.fold td { background: #e8eef8; color: #557; text-align: center; font-style: italic; }\n";
     }
 
-    private static String head(String title) {
-        return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + escape(title)
+    private static String head(Words words, String title) {
+        return "<!DOCTYPE html>\n<html lang=\"" + escape(words.lang()) + "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                + "<title>" + escape(title)
                 + "</title>\n<!-- Generated by `make docs` (docs-check/src/main/java/docs/StepDiffs.java): do not edit. -->\n"
                 + "<link rel=\"stylesheet\" href=\"" + STYLESHEET + "\">\n</head>\n<body>\n";
     }
 
     private static String escape(String text) {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static String required(Map<String, String> map, String key, String what) {
+        String value = map.get(key);
+        if (value == null) {
+            throw new IllegalStateException("no " + what + " for " + key);
+        }
+        return value;
     }
 }
