@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,8 +22,8 @@ import java.util.regex.Pattern;
  * and marks, within the pair, just the words that changed (in step 3 to 4,
  * the {@code | Epoll.EPOLLET} added to a register call). Lines keep the
  * source's indentation, and a line too long for its column wraps under its
- * own first character. The colours ({@link #PALETTE}) are meant to survive a
- * washed-out projector, and the tests check their contrast.
+ * own first character. The Java is coloured with a palette meant to survive a
+ * washed-out projector: {@link #PALETTE}, whose contrast the tests check.
  *
  * <p>What to change, where:
  * <ul>
@@ -123,13 +124,15 @@ public final class StepDiffs {
      * still shows them; changes are shown by solid marks (light text on dark), bars and signs, and a pale tint
      * is never the only signal. StepDiffsTest checks the contrast of every pair that meets on a page.
      */
-    public record Palette(String text, String background, String removed, String added, String removedLine, String addedLine, String markText,
+    public record Palette(String text, String background, String keyword, String string, String comment,
+            String number, String removed, String added, String removedLine, String addedLine, String markText,
             String moved, String gutter, String gutterText, String fold, String foldText, String noLine,
             String header) {
     }
 
     public static final Palette PALETTE = new Palette(
             "#111111", "#ffffff", // text, background
+            "#1c2f9e", "#065a10", "#6e4400", "#8b137d", // keyword, string, comment, number
             "#a3141f", "#0d6630", // removed, added: bars, line numbers, marked words
             "#fdeceb", "#e8f5ea", // the pale tints of removed and added lines
             "#ffffff", // marked words' text
@@ -634,12 +637,101 @@ public final class StepDiffs {
         }
     }
 
+    // ---------------------------------------------------------------- Java colouring
+
+    static final byte PLAIN = 0;
+    static final byte KEYWORD = 1;
+    static final byte STRING = 2;
+    static final byte COMMENT = 3;
+    static final byte NUMBER = 4;
+    private static final String[] SYNTAX_CLASS = {null, "kw", "str", "com", "num"};
+    /** A string literal this short never wraps (the narrowest column holds more). */
+    private static final int SHORT_STRING = 12;
+    private static final Set<String> KEYWORDS = Set.of("abstract", "assert", "boolean", "break", "byte", "case",
+            "catch", "char", "class", "const", "continue", "default", "do", "double", "else", "enum", "extends",
+            "final", "finally", "float", "for", "goto", "if", "implements", "import", "instanceof", "int",
+            "interface", "long", "native", "new", "package", "private", "protected", "public", "return", "short",
+            "static", "strictfp", "super", "switch", "synchronized", "this", "throw", "throws", "transient", "try",
+            "void", "volatile", "while", "var", "record", "yield", "true", "false", "null");
+    private static final Pattern NUMBER_LITERAL = Pattern.compile(
+            "0[xX][0-9a-fA-F_]+[lL]?|0[bB][01_]+[lL]?|\\d[\\d_]*(\\.\\d[\\d_]*)?([eE][+-]?\\d+)?[lLfFdD]?");
+
+    /** The Java syntax class of every character of every line (comments and text blocks may span lines). */
+    static byte[][] syntax(List<String> lines) {
+        byte[][] classes = new byte[lines.size()][];
+        boolean inComment = false;
+        boolean inTextBlock = false;
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n);
+            byte[] cls = new byte[line.length()];
+            classes[n] = cls;
+            int k = 0;
+            while (k < line.length()) {
+                int end;
+                if (inComment || line.startsWith("/*", k)) {
+                    int close = line.indexOf("*/", inComment ? k : k + 2);
+                    inComment = close < 0;
+                    end = close < 0 ? line.length() : close + 2;
+                    paint(cls, k, end, COMMENT);
+                } else if (inTextBlock || line.startsWith("\"\"\"", k)) {
+                    int close = closing(line, inTextBlock ? k : k + 3, "\"\"\"");
+                    inTextBlock = close < 0;
+                    end = close < 0 ? line.length() : close + 3;
+                    paint(cls, k, end, STRING);
+                } else if (line.startsWith("//", k)) {
+                    end = line.length();
+                    paint(cls, k, end, COMMENT);
+                } else if (line.charAt(k) == '"' || line.charAt(k) == '\'') {
+                    int close = closing(line, k + 1, String.valueOf(line.charAt(k)));
+                    end = close < 0 ? line.length() : close + 1;
+                    paint(cls, k, end, STRING);
+                } else if (Character.isJavaIdentifierStart(line.charAt(k))) {
+                    end = k + 1;
+                    while (end < line.length() && Character.isJavaIdentifierPart(line.charAt(end))) {
+                        end++;
+                    }
+                    if (KEYWORDS.contains(line.substring(k, end))) {
+                        paint(cls, k, end, KEYWORD);
+                    }
+                } else if (Character.isDigit(line.charAt(k))) {
+                    Matcher number = NUMBER_LITERAL.matcher(line).region(k, line.length());
+                    end = number.lookingAt() ? number.end() : k + 1;
+                    paint(cls, k, end, NUMBER);
+                } else {
+                    end = k + 1;
+                }
+                k = end;
+            }
+        }
+        return classes;
+    }
+
+    /** Where {@code quote} closes a literal begun before {@code from}, past escapes; -1: not on this line. */
+    private static int closing(String line, int from, String quote) {
+        for (int k = from; k < line.length(); k++) {
+            if (line.charAt(k) == '\\') {
+                k++;
+            } else if (line.startsWith(quote, k)) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static void paint(byte[] cls, int from, int to, byte kind) {
+        for (int k = from; k < to; k++) {
+            cls[k] = kind;
+        }
+    }
+
     // ---------------------------------------------------------------- the page
 
     static String sideBySide(Path root, Step step, Words words, String prev, String next) {
         String a = server(step.parent());
         String b = server(step.child());
         List<Row> rows = rows(root, a, b);
+        byte[][] leftSyntax = syntax(lines(root.resolve(a)));
+        byte[][] rightSyntax = syntax(lines(root.resolve(b)));
         StringBuilder html = new StringBuilder(head(words, words.label(step)));
         String nav = nav(words, prev, next);
         html.append(nav).append("<h1>").append(escape(words.label(step))).append(": ")
@@ -668,8 +760,8 @@ public final class StepDiffs {
             }
             Row row = rows.get(i++);
             html.append("<tr>");
-            cell(html, row.left(), "del");
-            cell(html, row.right(), "add");
+            cell(html, row.left(), "del", row.left().number() > 0 ? leftSyntax[row.left().number() - 1] : null);
+            cell(html, row.right(), "add", row.right().number() > 0 ? rightSyntax[row.right().number() - 1] : null);
             html.append("</tr>\n");
         }
         html.append("</tbody>\n</table>\n").append(nav).append("</body>\n</html>\n");
@@ -715,9 +807,9 @@ public final class StepDiffs {
 
     /**
      * A line number and a line: the indentation in a box of its own beside the code, so that a long line
-     * wraps under its own first character; changed words in {@code <del>} or {@code <ins>}.
+     * wraps under its own first character; changed words in {@code <del>} or {@code <ins>}; Java in colour.
      */
-    private static void cell(StringBuilder html, Cell cell, String side) {
+    private static void cell(StringBuilder html, Cell cell, String side, byte[] syntax) {
         if (cell.change() == Change.NONE) {
             html.append("<td class=\"n none\"></td><td class=\"c none\"></td>");
             return;
@@ -750,13 +842,33 @@ public final class StepDiffs {
             if (marked) {
                 html.append('<').append(tag).append('>');
             }
-            breakable(html, text, k, end);
+            coloured(html, text, syntax, k, end);
             if (marked) {
                 html.append("</").append(tag).append('>');
             }
             k = end;
         }
         html.append("</span></div></td>");
+    }
+
+    private static void coloured(StringBuilder html, String text, byte[] syntax, int from, int to) {
+        int k = from;
+        while (k < to) {
+            byte kind = syntax[k];
+            int end = k;
+            while (end < to && syntax[end] == kind) {
+                end++;
+            }
+            if (kind == PLAIN) {
+                breakable(html, text, k, end);
+            } else {
+                // A short string stays whole: "-" would otherwise wrap after its hyphen.
+                boolean whole = kind == STRING && end - k <= SHORT_STRING;
+                html.append("<span class=\"").append(SYNTAX_CLASS[kind]).append(whole ? " nw" : "").append("\">")
+                        .append(escape(text.substring(k, end))).append("</span>");
+            }
+            k = end;
+        }
     }
 
     /**
@@ -828,6 +940,11 @@ public final class StepDiffs {
                 + "td.c.mv { background: none; border-left-color: transparent; }\n"
                 + ".sh { background: repeating-linear-gradient(-45deg, " + p.moved()
                 + " 0 1.5px, transparent 1.5px 5px); }\n"
+                + "/* Java. */\n"
+                + ".kw { color: " + p.keyword() + "; font-weight: bold; }\n"
+                + ".str { color: " + p.string() + "; } .nw { white-space: nowrap; }\n"
+                + ".com { color: " + p.comment() + "; font-style: italic; }\n"
+                + ".num { color: " + p.number() + "; }\n"
                 + "tr.fold td { background: " + p.fold() + "; color: " + p.foldText() + "; text-align: center; "
                 + "font-style: italic; padding: 2px; border-top: 1px solid " + p.foldText() + "; border-bottom: 1px "
                 + "solid " + p.foldText() + "; }\n";

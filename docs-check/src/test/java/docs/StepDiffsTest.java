@@ -225,6 +225,27 @@ class StepDiffsTest {
         }
     }
 
+    /** Keywords, strings, comments (across lines too) and numbers each get their class; the rest stays plain. */
+    @Test
+    void theJavaIsColouredByKind() {
+        List<String> lines = List.of(
+                "/** Python's {@code x}",
+                " * still a comment */ int n = 0x80000000; // Python's",
+                "String s = \"a \\\" b\" + 'c' + 1024;");
+        List<String> kinds = List.of(
+                "CCCCCCCCCCCCCCCCCCCCCC",
+                "CCCCCCCCCCCCCCCCCCCCC.KKK.....NNNNNNNNNN..CCCCCCCCCCC",
+                "...........SSSSSSSS...SSS...NNNN.");
+        byte[][] syntax = StepDiffs.syntax(lines);
+        for (int n = 0; n < lines.size(); n++) {
+            StringBuilder shown = new StringBuilder();
+            for (byte kind : syntax[n]) {
+                shown.append(".KSCN".charAt(kind));
+            }
+            assertEquals(kinds.get(n), shown.toString(), lines.get(n));
+        }
+    }
+
     // ------------------------------------------------------------ the palette on a projector
 
     /** Relative luminance (WCAG 2) of #rrggbb. */
@@ -251,7 +272,8 @@ class StepDiffsTest {
     void thePaletteHoldsUpOnAWashedOutProjector() {
         StepDiffs.Palette p = StepDiffs.PALETTE;
         List<String> failures = new ArrayList<>();
-        Map<String, String> code = Map.of("text", p.text());
+        Map<String, String> code = Map.of("text", p.text(), "keyword", p.keyword(), "string", p.string(),
+                "comment", p.comment(), "number", p.number());
         Map<String, String> grounds = Map.of("background", p.background(), "removed line", p.removedLine(),
                 "added line", p.addedLine());
         Map<String, String[]> pairs = new LinkedHashMap<>();
