@@ -209,7 +209,7 @@ public final class StepDiffs {
         files.put(STYLESHEET, stylesheet());
         StringBuilder index = new StringBuilder(head(words, words.indexTitle()));
         index.append("<h1>").append(escape(words.indexHeading())).append("</h1>\n<p>")
-                .append(escape(words.indexIntro())).append("</p>\n<ul class=\"steps\">\n");
+                .append(escape(words.indexIntro())).append("</p>\n<table class=\"steps\">\n");
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             String unified = unified(root, server(step.parent()), server(step.child()), 3);
@@ -217,11 +217,12 @@ public final class StepDiffs {
             String prev = i > 0 ? steps.get(i - 1).name() + ".html" : null;
             String next = i + 1 < steps.size() ? steps.get(i + 1).name() + ".html" : null;
             files.put(step.name() + ".html", sideBySide(root, step, words, prev, next));
-            index.append("<li><a href=\"").append(step.name()).append(".html\">").append(escape(words.label(step)))
-                    .append("</a>: ").append(escape(words.title(step))).append(" (<a href=\"").append(step.name())
-                    .append(".diff\">").append(escape(words.unifiedDiff())).append("</a>)</li>\n");
+            index.append("<tr><td><a href=\"").append(step.name()).append(".html\">").append(escape(words.label(step)))
+                    .append("</a></td><td>").append(escape(words.title(step))).append("</td><td class=\"count\">")
+                    .append(counts(unified)).append("</td><td><a href=\"").append(step.name()).append(".diff\">")
+                    .append(escape(words.unifiedDiff())).append("</a></td></tr>\n");
         }
-        index.append("</ul>\n</body>\n</html>\n");
+        index.append("</table>\n</body>\n</html>\n");
         files.put("index.html", index.toString());
         return files;
     }
@@ -247,6 +248,20 @@ public final class StepDiffs {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** "+17 −9": the lines a unified diff adds and removes. */
+    private static String counts(String unified) {
+        int added = 0;
+        int removed = 0;
+        for (String line : unified.split("\n")) {
+            if (line.startsWith("+") && !line.startsWith("+++")) {
+                added++;
+            } else if (line.startsWith("-") && !line.startsWith("---")) {
+                removed++;
+            }
+        }
+        return "<span class=\"plus\">+" + added + "</span> <span class=\"minus\">−" + removed + "</span>";
     }
 
     // ---------------------------------------------------------------- the side-by-side rows
@@ -898,7 +913,13 @@ public final class StepDiffs {
                 + "background: " + p.background() + "; color: " + p.text() + "; }\n"
                 + "h1 { font-size: clamp(1.1em, 1.7vw, 1.5em); margin: .25em 0 .3em; }\n"
                 + "nav { font-size: 1.05em; }\n"
-                + "ul.steps { font-size: 1.35em; line-height: 1.8; }\n"
+                + "table.steps { font-size: 1.3em; border-collapse: collapse; margin-top: 1em; }\n"
+                + "table.steps td { padding: .35em .8em .35em 0; border-bottom: 1px solid " + p.noLine() + "; "
+                + "vertical-align: baseline; }\n"
+                + "table.steps td:first-child, table.steps td:last-child { white-space: nowrap; }\n"
+                + "td.count { font-family: \"DejaVu Sans Mono\", Menlo, Consolas, monospace; white-space: nowrap; }\n"
+                + ".plus { color: " + p.added() + "; font-weight: bold; } .minus { color: " + p.removed()
+                + "; font-weight: bold; }\n"
                 + "/* The key: one sample of every way a line or a word is shown. */\n"
                 + "p.key { margin: 0 0 .5em; line-height: 2; font-size: .95em; }\n"
                 + ".sample { display: inline-block; padding: 0 .5em; margin-right: .6em; line-height: 1.6; "

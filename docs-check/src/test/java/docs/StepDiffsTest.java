@@ -185,6 +185,15 @@ class StepDiffsTest {
         assertEquals(StepDiffs.STEPS.size(), StepDiffs.STEPS.stream().map(StepDiffs.Step::name).distinct().count());
     }
 
+    /** The index counts each step's lines: chapter 5 is chapter 3 plus two lines, chapter 6 plus one. */
+    @Test
+    void theIndexCountsEachStepsLines() {
+        String index = StepDiffs.generate(ROOT).get("index.html");
+        String counts = "<td class=\"count\"><span class=\"plus\">+%d</span> <span class=\"minus\">−%d</span>";
+        assertTrue(index.contains("TCP_CORK around the response</td>" + String.format(counts, 2, 0)), index);
+        assertTrue(index.contains("TCP_NODELAY on the listening socket</td>" + String.format(counts, 1, 0)), index);
+    }
+
     /** Every word a page shows outside the code and the paths comes from its Words: a second language misses none. */
     @Test
     void everyWordOnThePagesComesFromWords() {
