@@ -2,6 +2,7 @@ package testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,9 @@ import java.util.stream.Collectors;
  * its fds and CPU time must be measurable on their own in /proc.
  *
  * <p>The child runs the same {@code java} as the test, with the test's class
- * path, under {@code -Xcheck:jni --enable-native-access=ALL-UNNAMED}. Its
+ * path (or the one the system property {@value #CLASS_PATH_PROPERTY} names: how
+ * a lab runs a patched copy of a chapter against the chapter's own tests),
+ * under {@code -Xcheck:jni --enable-native-access=ALL-UNNAMED}. Its
  * stdout and stderr are read continuously on daemon threads (so it never
  * blocks on a full pipe) into memory, where tests read them. Every wait is
  * bounded and fails with an {@link AssertionError} that shows what the child
@@ -37,6 +40,9 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class ChapterProcess implements AutoCloseable {
+
+    /** The system property that, when set, is the child's whole class path. */
+    public static final String CLASS_PATH_PROPERTY = "testkit.chapter.classpath";
 
     /** How long {@link #start} waits for the start-up line: JVM start-up is slow on a busy machine. */
     public static final Duration START_LIMIT = Duration.ofSeconds(20);
@@ -69,6 +75,7 @@ public final class ChapterProcess implements AutoCloseable {
     }
 
     private final String commandLine;
+    private final Path syscallLog;
     private final Process process;
     private final CapturedOutput stdout;
     private final CapturedOutput stderr;
@@ -79,28 +86,24 @@ public final class ChapterProcess implements AutoCloseable {
     /**
      * Launches the child; does not wait for anything.
      *
-     * @param openFiles the child's limit on open files, or 0 to inherit this JVM's
+     * @param launcher what runs the JVM (see {@link Launcher}); the JVM keeps the launcher's pid
      */
-    private ChapterProcess(int openFiles, String mainClass, String... args) {
+    private ChapterProcess(Launcher launcher, String mainClass, String... args) {
         List<String> program = new ArrayList<>(List.of(mainClass));
         program.addAll(List.of(args));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>();
-        if (openFiles > 0) {
-            // The shell lowers both the soft and the hard limit, then becomes the
-            // JVM (same pid), which at start-up raises its soft limit only as far
-            // as the hard one.
-            command.addAll(List.of("/bin/sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)));
-        }
+        syscallLog = launcher.syscallLog;
+        List<String> command = new ArrayList<>(launcher.prefix);
         command.addAll(List.of(java, "-Xcheck:jni", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path")));
+                "-cp", System.getProperty(CLASS_PATH_PROPERTY, System.getProperty("java.class.path"))));
         command.addAll(program);
-        commandLine = (openFiles > 0 ? "[ulimit -n " + openFiles + "] " : "") + String.join(" ", program);
+        commandLine = launcher.label + String.join(" ", program);
         try {
             process = new ProcessBuilder(command).start();
             process.getOutputStream().close(); // chapters read no stdin: give them end of file
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + java, e);
+            throw new UncheckedIOException("cannot run " + command.get(0)
+                    + (command.get(0).equals("strace") ? " (apt-get install strace)" : ""), e);
         }
         RUNNING.add(process);
         stdout = new CapturedOutput(process.getInputStream(), "stdout of " + process.pid());
@@ -116,7 +119,7 @@ public final class ChapterProcess implements AutoCloseable {
      *         come in time or the child exits first; the child is then killed
      */
     public static ChapterProcess start(String mainClass, String... args) {
-        return startWithOpenFileLimit(0, mainClass, args);
+        return start(Launcher.PLAIN, mainClass, args);
     }
 
     /**
@@ -126,10 +129,16 @@ public final class ChapterProcess implements AutoCloseable {
      * instead of tens of thousands. 0 inherits this JVM's limit.
      */
     public static ChapterProcess startWithOpenFileLimit(int openFiles, String mainClass, String... args) {
-        if (openFiles < 0) {
-            throw new IllegalArgumentException("open-file limit " + openFiles);
-        }
-        ChapterProcess child = new ChapterProcess(openFiles, mainClass, args);
+        return start(openFiles == 0 ? Launcher.PLAIN : Launcher.openFileLimit(openFiles), mainClass, args);
+    }
+
+    /**
+     * As {@link #start}, with the JVM run by {@code launcher}: under an open-file
+     * limit, under strace, with Ctrl-C's default disposition. The JVM keeps the
+     * launcher's pid, so /proc readings and signals reach the chapter itself.
+     */
+    public static ChapterProcess start(Launcher launcher, String mainClass, String... args) {
+        ChapterProcess child = new ChapterProcess(launcher, mainClass, args);
         try {
             Await.until(() -> STARTUP_LINE.matcher(child.stdout()).find() || child.stdout.ended(),
                     START_LIMIT, () -> "the start-up line \"listening on ...\"\n" + child.describe());
@@ -160,7 +169,7 @@ public final class ChapterProcess implements AutoCloseable {
      *         at the limit; it is then killed
      */
     public static Finished run(Duration limit, String mainClass, String... args) {
-        try (ChapterProcess child = new ChapterProcess(0, mainClass, args)) {
+        try (ChapterProcess child = new ChapterProcess(Launcher.PLAIN, mainClass, args)) {
             int exitCode = child.awaitExit(limit);
             return new Finished(exitCode, child.stdout(), child.stderr());
         }
@@ -280,6 +289,60 @@ public final class ChapterProcess implements AutoCloseable {
                         + describe());
     }
 
+    /**
+     * Sends the child a signal: {@code kill -s NAME pid}. "STOP" freezes it where it is
+     * (the kernel still completes handshakes and queues bytes for it), "CONT" resumes it,
+     * "INT" is what Ctrl-C sends.
+     */
+    public void signal(String name) {
+        run(List.of("kill", "-s", name, Long.toString(pid())), "kill -s " + name);
+    }
+
+    /**
+     * Bytes in byte arrays still reachable in the child's heap, after the full
+     * collection that {@code jcmd PID GC.class_histogram} makes first: where a
+     * chapter keeps the requests it holds.
+     */
+    public long liveByteArrayBytes() {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String histogram = run(List.of(jcmd, Long.toString(pid()), "GC.class_histogram"), "jcmd GC.class_histogram");
+        // A line reads "   1:   9101   408552  [B (java.base@17.0.15)": number, instances, bytes, class.
+        return histogram.lines().map(String::trim).filter(line -> line.matches("\\d+:\\s+\\d+\\s+\\d+\\s+\\[B( .*)?"))
+                .mapToLong(line -> Long.parseLong(line.split("\\s+")[2])).findFirst()
+                .orElseThrow(() -> new AssertionError("no [B line in the heap histogram:\n" + histogram));
+    }
+
+    /**
+     * The lines strace wrote so far, for a child started with {@link Launcher#strace}:
+     * {@code PID call(arguments) = result}, one system call each.
+     */
+    public List<String> syscalls() {
+        if (syscallLog == null) {
+            throw new IllegalStateException("not started under strace: use Launcher.strace");
+        }
+        try {
+            return Files.exists(syscallLog) ? Files.readAllLines(syscallLog) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a short helper program to its end (bounded) and returns its output; fails the test if it fails. */
+    private String run(List<String> command, String what) {
+        try {
+            Process helper = new ProcessBuilder(command).redirectErrorStream(true).start();
+            helper.getOutputStream().close();
+            CapturedOutput output = new CapturedOutput(helper.getInputStream(), what);
+            Await.until(() -> !helper.isAlive() && output.ended(), KILL_LIMIT, () -> what + " to finish\n" + describe());
+            if (helper.exitValue() != 0) {
+                throw new AssertionError(what + " failed (exit " + helper.exitValue() + "): " + output.text());
+            }
+            return output.text();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + what, e);
+        }
+    }
+
     /** Open file descriptors of the child: see {@link Proc#openFds}. */
     public int openFdCount() {
         return Proc.openFds(pid());
@@ -332,7 +395,7 @@ public final class ChapterProcess implements AutoCloseable {
     }
 
     /** The command, the state and the output, for failure messages. */
-    private String describe() {
+    String describe() {
         String state = process.isAlive() ? "running" : "exit code " + process.exitValue();
         return "process " + pid() + " (" + state + "): " + commandLine
                 + "\n--- stdout ---\n" + tail(stdout())
@@ -351,5 +414,62 @@ public final class ChapterProcess implements AutoCloseable {
     @Override
     public String toString() {
         return "ChapterProcess[pid " + pid() + ", port " + port + ": " + commandLine + "]";
+    }
+
+    /**
+     * What runs the child's JVM before it starts: each of these ends by exec'ing
+     * the JVM, so the chapter keeps the pid this class sees.
+     */
+    public static final class Launcher {
+        /** The JVM itself, nothing in front. */
+        public static final Launcher PLAIN = new Launcher(List.of(), "", null);
+
+        /**
+         * With Ctrl-C's default disposition: a shell without job control starts its
+         * background jobs with SIGINT ignored, and a JVM that inherits that ignores
+         * Ctrl-C too ({@code env --default-signal}, coreutils 8.32 and later).
+         */
+        public static final Launcher DEFAULT_SIGINT = new Launcher(List.of("env", "--default-signal=INT"), "", null);
+
+        private final List<String> prefix;
+        private final String label;
+        private final Path syscallLog;
+
+        private Launcher(List<String> prefix, String label, Path syscallLog) {
+            this.prefix = prefix;
+            this.label = label;
+            this.syscallLog = syscallLog;
+        }
+
+        /**
+         * Under an open-file limit (RLIMIT_NOFILE, soft and hard, as {@code ulimit -n}
+         * sets it): the shell lowers both limits, then becomes the JVM, which at start-up
+         * raises its soft limit only as far as the hard one.
+         */
+        public static Launcher openFileLimit(int openFiles) {
+            if (openFiles <= 0) {
+                throw new IllegalArgumentException("open-file limit " + openFiles);
+            }
+            return new Launcher(List.of("/bin/sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)),
+                    "[ulimit -n " + openFiles + "] ", null);
+        }
+
+        /**
+         * Under strace, tracing the named system calls (e.g. "setsockopt,sendto") of
+         * every thread from the first instruction on; read them with
+         * {@link ChapterProcess#syscalls()}. {@code -D} leaves strace as a grandchild,
+         * so the JVM is this process's child; {@code --seccomp-bpf} stops the JVM only
+         * at the traced calls, so it runs at nearly full speed.
+         */
+        public static Launcher strace(String syscalls) {
+            try {
+                Path log = Files.createTempFile("testkit-strace-", ".txt");
+                log.toFile().deleteOnExit();
+                return new Launcher(List.of("strace", "-D", "-f", "--seccomp-bpf", "-qq", "-e", "trace=" + syscalls,
+                        "-o", log.toString()), "[strace -e trace=" + syscalls + "] ", log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }
