@@ -60,6 +60,9 @@ class EpollTest {
             assertThat(epoll.poll(READY)).containsExactly(new Epoll.Event(c.server.fileno(), EPOLLIN));
 
             assertThat(epoll.poll(QUIET)).as("disarmed after one report, though data is waiting").isEmpty();
+            int fd = c.server.fileno();
+            assertThatThrownBy(() -> epoll.register(fd, EPOLLIN)).as("disarmed, not removed: still in the interest list")
+                    .hasMessageContaining("EEXIST");
 
             epoll.modify(c.server.fileno(), EPOLLIN | EPOLLONESHOT);
             assertThat(epoll.poll(READY)).containsExactly(new Epoll.Event(c.server.fileno(), EPOLLIN));
