@@ -7,8 +7,9 @@ PORT ?= 8080
 BACKLOG ?= 1
 N ?= 100
 
-valid = $(and $(1),$(filter $(1),1 2 3 4 5 6))
-chapter = $(if $(call valid,$(1)),$(word $(1),$(CHAPTERS)))
+# Chapters by number; the appendix servers by name (N=poll, B=select).
+valid = $(and $(1),$(filter $(1),1 2 3 4 5 6 poll select))
+chapter = $(if $(filter poll select,$(1)),appendix-$(1),$(if $(call valid,$(1)),$(word $(1),$(CHAPTERS))))
 server = $(call chapter,$(1))/src/main/java/workbook/Server.java
 
 LABS = $(JAVA) -Dworkbook.root=. -cp docs-check/target/classes:$$(cat docs-check/target/classpath.txt) docs.Labs
@@ -20,8 +21,9 @@ help: ## list the targets
 	@echo "  make build                                  compile everything, native library included"
 	@echo "  make test                                   every test (binding, chapters, docs checks)"
 	@echo "  make run N=<1..6> [PORT=8080] [BACKLOG=1]   build, then run chapter N in the foreground (Ctrl-C stops it)"
-	@echo "  make diff A=<1..6> B=<1..6>                 what changed from chapter A to chapter B"
-	@echo "  make docs                                   regenerate the step diffs in docs/diffs (unified and side by side)"
+	@echo "                                              (N=poll or N=select: the appendix servers)"
+	@echo "  make diff A=<1..6> B=<1..6>                 what changed from chapter A to chapter B (or A=3 B=poll)"
+	@echo "  make docs                                   regenerate the step diffs in docs/diffs and the table of labs"
 	@echo "  make diagrams [ALL=1]                       render docs/**/diagrams/*.dot to SVG with Graphviz (the stale ones, or all)"
 	@echo "  make lab [L=<name>] [ZH=1]                  list the labs, or break a chapter on purpose and run its tests"
 	@echo "  make lab L=<name> RUN=1 [PORT=8080]         run that broken chapter in the foreground (Ctrl-C stops it)"
@@ -39,17 +41,19 @@ test:
 	@scripts/test-summary.sh target/test-started
 
 run:
-	$(if $(call valid,$(N)),,$(error usage: make run N=<1..6> [PORT=8080] [BACKLOG=1]))
+	$(if $(call valid,$(N)),,$(error usage: make run N=<1..6|poll|select> [PORT=8080] [BACKLOG=1]))
 	$(MVN) -DskipTests -pl $(call chapter,$(N)) -am compile
 	$(JAVA) --enable-native-access=ALL-UNNAMED -cp $(call chapter,$(N))/target/classes:epoll-jni/target/classes workbook.Server $(PORT) $(BACKLOG)
 
 diff:
-	$(if $(and $(call valid,$(A)),$(call valid,$(B))),,$(error usage: make diff A=<1..6> B=<1..6>, e.g. A=3 B=4 (the lineage: 1->2->3->4, 3->5, 3->6)))
+	$(if $(and $(call valid,$(A)),$(call valid,$(B))),,$(error usage: make diff A=<1..6|poll|select> B=<1..6|poll|select>, e.g. A=3 B=4 (the lineage: 1->2->3->4, 3->5, 3->6, 3->poll, 3->select)))
 	@diff -u --label $(call server,$(A)) --label $(call server,$(B)) $(call server,$(A)) $(call server,$(B)); test $$? -le 1
 
 # The step diffs of the lineage; docs-check's test fails when they are stale.
 docs:
 	$(JAVA) docs-check/src/main/java/docs/StepDiffs.java . docs/diffs
+	@$(MVN) -DskipTests -pl docs-check compile
+	@$(LABS) docs
 
 # The pictures: Graphviz renders each docs/**/diagrams/NAME.dot into NAME.svg, stamped with the
 # source's SHA-256; docs-check's test fails when a stamp no longer matches (it needs no Graphviz).
