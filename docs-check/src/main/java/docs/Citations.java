@@ -29,12 +29,23 @@ import java.util.stream.Stream;
  * must contain them in order, the first on its first line and the last on its
  * last line, so a range that grew or shrank is caught too. A line that starts
  * like a note but does not parse as one is an error, not silently skipped.
+ *
+ * <p>A line number in prose ("the catch on line 100", "第 100 行") cannot quote its code, so it
+ * must fall inside the range of a note on the same page that cites the page's declared file:
+ * when the code moves, the note is renumbered and the prose that no longer matches it is caught.
+ * Outside code blocks, a prose line number needs a declared file; the article's own lines are
+ * exempt when named as such ("example 3, line 31", "the article's line 31").
  */
 public final class Citations {
     private static final Pattern NOTE_START = Pattern.compile("^\\s*(?:[-*]\\s+)?Lines?\\s+\\d");
     private static final Pattern NOTE = Pattern.compile(
             "^\\s*(?:[-*]\\s+)?Lines?\\s+(\\d+)(?:\\s*[-–]\\s*(\\d+))?(?:\\s+of\\s+\\[[^\\]]*\\]\\(([^)\\s]+)\\))?:\\s*(.*)$");
     private static final Pattern FILE = Pattern.compile("^>\\s*File:\\s*\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
+    /** "line 45", "lines 45-49", "第 45 行", "第 45-49 行"; group 1 and 2 are the first and last line. */
+    private static final Pattern PROSE = Pattern.compile(
+            "(?<![-\\w])(?:[Ll]ines?\\s+(\\d+)(?:\\s*[-–]\\s*(\\d+))?|第\\s*(\\d+)(?:\\s*[-–]\\s*(\\d+))?\\s*行)");
+    /** What names the article's own code just before a line number: its lines never move. */
+    private static final Pattern ARTICLE = Pattern.compile("(examples?\\s*\\d[^.;:]{0,30}|article's|示例\\s*\\d[^。；：]{0,15}|文章)\\s*$");
 
     /** One note: where it is written, the file and lines it cites, and the code it quotes. */
     public record Note(Path page, int pageLine, Path file, int from, int to, List<String> quotes) {
@@ -78,9 +89,18 @@ public final class Citations {
         List<String> failures = new ArrayList<>();
         List<String> lines = read(page);
         Path declared = null;
+        boolean inCode = false;
+        List<ProseRef> prose = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             String where = root.relativize(page) + ":" + (i + 1);
+            if (line.strip().startsWith("```")) {
+                inCode = !inCode;
+                continue;
+            }
+            if (inCode) {
+                continue;
+            }
             Matcher file = FILE.matcher(line);
             if (file.find()) {
                 declared = resolve(page, file.group(1));
@@ -90,6 +110,7 @@ public final class Citations {
                 continue;
             }
             if (!NOTE_START.matcher(line).find()) {
+                proseRefs(i > 0 ? lines.get(i - 1) : "", line, where, declared, prose);
                 continue;
             }
             Matcher note = NOTE.matcher(line);
@@ -113,8 +134,44 @@ public final class Citations {
             if (problem != null) {
                 failures.add(parsed.where(root) + ": " + parsed.cited(root) + ": " + problem);
             }
+            int explanation = line.indexOf('—');
+            if (explanation > 0) {
+                proseRefs("", line.substring(explanation), where, declared, prose);
+            }
+        }
+        for (ProseRef ref : prose) {
+            if (ref.file() == null) {
+                failures.add(ref.where() + ": \"" + ref.text() + "\" in prose, with no `> File:` declared above it:"
+                        + " cite the line with a note (`Line N of [name](path): `code` — ...`) or name the code instead");
+            } else {
+                for (int line : ref.from() == ref.to() ? List.of(ref.from()) : List.of(ref.from(), ref.to())) {
+                    boolean covered = notes.stream().anyMatch(n -> n.file().equals(ref.file()) && n.from() <= line && line <= n.to());
+                    if (!covered) {
+                        failures.add(ref.where() + ": \"" + ref.text() + "\" in prose: no note on this page covers line "
+                                + line + " of " + root.relativize(ref.file()) + " (did the code move?)");
+                    }
+                }
+            }
         }
         return new Report(notes, failures);
+    }
+
+    /** A line number mentioned in prose: where, which file it must mean, and the lines. */
+    private record ProseRef(String where, Path file, int from, int to, String text) {
+    }
+
+    /** The prose line numbers in {@code text}; {@code before} is the line above, where a sentence may begin. */
+    private static void proseRefs(String before, String text, String where, Path declared, List<ProseRef> into) {
+        Matcher ref = PROSE.matcher(text);
+        while (ref.find()) {
+            if (ARTICLE.matcher(before.strip() + " " + text.substring(0, ref.start())).find()) {
+                continue; // the article's own code: its lines never move
+            }
+            String first = ref.group(1) != null ? ref.group(1) : ref.group(3);
+            String last = ref.group(1) != null ? ref.group(2) : ref.group(4);
+            int from = Integer.parseInt(first);
+            into.add(new ProseRef(where, declared, from, last == null ? from : Integer.parseInt(last), ref.group()));
+        }
     }
 
     /** Null when the note holds; otherwise what was expected and what was found. */

@@ -25,12 +25,89 @@ class DocsTest {
             fail(report.failures().size() + " docs note(s) no longer match the code they cite;"
                     + " fix the line numbers or the quotes:\n  " + String.join("\n  ", report.failures()));
         }
-        for (int n = 1; n <= StepDiffs.CHAPTERS.size(); n++) {
+        for (int n = 1; n <= 4; n++) {
             Path server = ROOT.resolve(StepDiffs.server(n));
             long cited = report.notes().stream().filter(note -> note.file().equals(server)).count();
             assertTrue(cited >= 10, "chapter " + n + "'s walkthrough should cite " + server + " line by line; "
                     + cited + " notes do");
         }
+        // Chapters 5 and 6 are chapter 3 plus a TCP option: their pages explain every line they add and
+        // point to chapter 3 for the rest.
+        for (int n = 5; n <= 6; n++) {
+            Path server = ROOT.resolve(StepDiffs.server(n));
+            for (int added : addedLines(StepDiffs.unified(ROOT, StepDiffs.server(3), StepDiffs.server(n), 0))) {
+                assertTrue(report.notes().stream().anyMatch(note -> note.file().equals(server)
+                                && note.from() <= added && added <= note.to()),
+                        "chapter " + n + " adds line " + added + " to chapter 3; its walkthrough should explain it in a note");
+            }
+        }
+    }
+
+    /**
+     * Every relative link of every page (docs/, the root README) leads to a file that exists,
+     * and an anchor to a heading of that page, as GitHub makes anchors: lower case, spaces
+     * to hyphens, punctuation dropped.
+     */
+    @Test
+    void everyRelativeLinkLeadsSomewhere() throws IOException {
+        List<Path> pages = new java.util.ArrayList<>(List.of(ROOT.resolve("README.md")));
+        try (Stream<Path> walk = Files.walk(ROOT.resolve("docs"))) {
+            walk.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        java.util.regex.Pattern link = java.util.regex.Pattern.compile("\\]\\(([^)\\s]+)\\)");
+        List<String> broken = new java.util.ArrayList<>();
+        for (Path page : pages) {
+            List<String> lines = Files.readAllLines(page);
+            for (int i = 0; i < lines.size(); i++) {
+                java.util.regex.Matcher m = link.matcher(lines.get(i));
+                while (m.find()) {
+                    String target = m.group(1);
+                    if (target.matches("^[a-z]+:.*")) {
+                        continue; // http:, https:, mailto:
+                    }
+                    String file = target.replaceFirst("#.*$", "");
+                    String anchor = target.contains("#") ? target.substring(target.indexOf('#') + 1) : null;
+                    Path resolved = file.isEmpty() ? page : page.getParent().resolve(file).normalize();
+                    String where = ROOT.relativize(page) + ":" + (i + 1) + ": " + target;
+                    if (!Files.exists(resolved)) {
+                        broken.add(where + " (no such file)");
+                    } else if (anchor != null && resolved.toString().endsWith(".md") && !anchors(resolved).contains(anchor)) {
+                        broken.add(where + " (no such heading)");
+                    }
+                }
+            }
+        }
+        assertTrue(broken.isEmpty(), "broken links:\n  " + String.join("\n  ", broken));
+    }
+
+    /** The anchors GitHub gives a page's headings. */
+    static java.util.Set<String> anchors(Path page) throws IOException {
+        java.util.Set<String> anchors = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(page)) {
+            if (line.startsWith("#")) {
+                String text = line.replaceFirst("^#+\\s*", "").strip().toLowerCase(java.util.Locale.ROOT);
+                anchors.add(text.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+            }
+        }
+        return anchors;
+    }
+
+    /** The new-side line numbers of the lines a unified diff adds. */
+    static List<Integer> addedLines(String unified) {
+        List<Integer> added = new java.util.ArrayList<>();
+        int line = 0;
+        for (String text : unified.split("\n")) {
+            if (text.startsWith("@@")) {
+                java.util.regex.Matcher hunk = java.util.regex.Pattern.compile("\\+(\\d+)").matcher(text);
+                hunk.find();
+                line = Integer.parseInt(hunk.group(1));
+            } else if (text.startsWith("+") && !text.startsWith("+++")) {
+                added.add(line++);
+            } else if (text.startsWith(" ")) {
+                line++;
+            }
+        }
+        return added;
     }
 
     @Test
@@ -73,14 +150,19 @@ class DocsTest {
                 "- Lines 1-2: `class Code {` `answer` — holds.",
                 "- Line 3: `int answer` — drifted.",
                 "- Lines 1-3: `class Code` `answer` — the range grew.",
-                "- Line 2 with no code at all"));
+                "- Line 2 with no code at all",
+                "The answer is on line 2; the article's example 3, line 31, is exempt; line 7 is not covered."));
+        Files.write(root.resolve("docs/other.md"), List.of("Prose with line 4 and no declared file."));
         Citations.Report report = Citations.checkDocs(root);
         assertEquals(4, report.notes().size());
         assertEquals(List.of(
+                "docs/other.md:1: \"line 4\" in prose, with no `> File:` declared above it: cite the line with a note"
+                        + " (`Line N of [name](path): `code` — ...`) or name the code instead",
                 "docs/page.md:4: line 3 of Code.java: expected `int answer` on line 3, found `}` (the quote is on line 2 now)",
                 "docs/page.md:5: lines 1-3 of Code.java: expected `answer` on line 3, found `}` (the quote is on line 2 now)",
                 "docs/page.md:6: a note must read `Line N: `code` — ...` or `Lines N-M: `code` ... — ...`"
-                        + " (the code in backticks, right after the colon), not: - Line 2 with no code at all"),
+                        + " (the code in backticks, right after the colon), not: - Line 2 with no code at all",
+                "docs/page.md:7: \"line 7\" in prose: no note on this page covers line 7 of Code.java (did the code move?)"),
                 report.failures());
     }
 }

@@ -34,6 +34,17 @@ class LabsTest {
     }
 
     @Test
+    void theTableOfLabsIsFresh() throws IOException {
+        for (Path page : List.of(ROOT.resolve("docs/labs.md"), ROOT.resolve("docs/zh/labs.md"))) {
+            if (Files.exists(page) || page.toString().endsWith("docs/labs.md")) {
+                String text = Files.readString(page);
+                assertEquals(Labs.withTable(text, Labs.all(ROOT), page.toString().contains("/zh/")), text,
+                        ROOT.relativize(page) + ": the table of labs is stale: run `make docs` and commit the result");
+            }
+        }
+    }
+
+    @Test
     void everyChapterHasLabs() {
         Set<String> chapters = new TreeSet<>();
         Labs.all(ROOT).forEach(lab -> chapters.add(lab.chapter()));
