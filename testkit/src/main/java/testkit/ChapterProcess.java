@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -76,15 +78,33 @@ public final class ChapterProcess implements AutoCloseable {
     private int backlog = -1;
     private boolean closed;
 
+    /** Launches {@code command}; does not wait for anything. {@code shown} names it in messages. */
+    private ChapterProcess(List<String> command, String shown, boolean stdoutToNull) {
+        commandLine = shown;
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (stdoutToNull) {
+                builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            }
+            process = builder.start();
+            process.getOutputStream().close(); // servers read no stdin: give them end of file
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + command.get(0), e);
+        }
+        RUNNING.add(process);
+        // Sent to /dev/null, stdout reads as an empty stream: its copy ends at once.
+        stdout = new CapturedOutput(process.getInputStream(), "stdout of " + process.pid());
+        stderr = new CapturedOutput(process.getErrorStream(), "stderr of " + process.pid());
+    }
+
     /**
-     * Launches the child; does not wait for anything.
+     * A chapter in a child JVM: this JVM's java and class path, under -Xcheck:jni.
      *
      * @param openFiles the child's limit on open files, or 0 to inherit this JVM's
      */
-    private ChapterProcess(int openFiles, String mainClass, String... args) {
+    private static ChapterProcess launch(int openFiles, String mainClass, String... args) {
         List<String> program = new ArrayList<>(List.of(mainClass));
         program.addAll(List.of(args));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>();
         if (openFiles > 0) {
             // The shell lowers both the soft and the hard limit, then becomes the
@@ -92,19 +112,11 @@ public final class ChapterProcess implements AutoCloseable {
             // as the hard one.
             command.addAll(List.of("/bin/sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)));
         }
-        command.addAll(List.of(java, "-Xcheck:jni", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path")));
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xcheck:jni",
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
         command.addAll(program);
-        commandLine = (openFiles > 0 ? "[ulimit -n " + openFiles + "] " : "") + String.join(" ", program);
-        try {
-            process = new ProcessBuilder(command).start();
-            process.getOutputStream().close(); // chapters read no stdin: give them end of file
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + java, e);
-        }
-        RUNNING.add(process);
-        stdout = new CapturedOutput(process.getInputStream(), "stdout of " + process.pid());
-        stderr = new CapturedOutput(process.getErrorStream(), "stderr of " + process.pid());
+        return new ChapterProcess(command,
+                (openFiles > 0 ? "[ulimit -n " + openFiles + "] " : "") + String.join(" ", program), false);
     }
 
     /**
@@ -129,26 +141,59 @@ public final class ChapterProcess implements AutoCloseable {
         if (openFiles < 0) {
             throw new IllegalArgumentException("open-file limit " + openFiles);
         }
-        ChapterProcess child = new ChapterProcess(openFiles, mainClass, args);
-        try {
-            Await.until(() -> STARTUP_LINE.matcher(child.stdout()).find() || child.stdout.ended(),
-                    START_LIMIT, () -> "the start-up line \"listening on ...\"\n" + child.describe());
+        ChapterProcess child = launch(openFiles, mainClass, args);
+        return child.awaitListening(() -> STARTUP_LINE.matcher(child.stdout()).find() || child.stdout.ended(), () -> {
             Matcher line = STARTUP_LINE.matcher(child.stdout());
-            if (!line.find()) {
-                child.awaitEnd(KILL_LIMIT); // its stdout ended: it is exiting; wait for the exit code
-                throw new AssertionError("exited without the start-up line \"listening on ...\"\n"
-                        + child.describe());
+            if (line.find()) {
+                child.port = Integer.parseInt(line.group(1));
+                child.backlog = Integer.parseInt(line.group(2));
             }
-            child.port = Integer.parseInt(line.group(1));
-            child.backlog = Integer.parseInt(line.group(2));
-            return child;
+        }, "the start-up line \"listening on ...\"");
+    }
+
+    /**
+     * Starts any server the way the bench runs one: {@code command} as given
+     * (a chapter under a JVM of the caller's choosing, a C program), stdout to
+     * /dev/null as with {@code > /dev/null} (a chapter prints every request;
+     * reading that from a pipe would cost CPU on both sides), stderr captured.
+     * The start-up line is not seen, so the port is read from /proc: the
+     * socket the process holds in LISTEN state. {@link #backlog()} is then -1.
+     *
+     * @throws AssertionError with the child's stderr if it does not listen
+     *         within {@link #START_LIMIT} or exits first; it is then killed
+     */
+    public static ChapterProcess startQuiet(List<String> command) {
+        ChapterProcess child = new ChapterProcess(command, String.join(" ", command), true);
+        return child.awaitListening(() -> child.listeningPort().isPresent() || !child.isAlive(),
+                () -> child.port = child.listeningPort().orElse(-1), "a listening socket");
+    }
+
+    /** Waits for {@code ready}, lets {@code takePort} set the port, and kills the child if that failed. */
+    private ChapterProcess awaitListening(BooleanSupplier ready, Runnable takePort, String what) {
+        try {
+            Await.until(ready, START_LIMIT, () -> what + "\n" + describe());
+            takePort.run();
+            if (port < 0) {
+                awaitEnd(KILL_LIMIT); // it is exiting: wait for the exit code
+                throw new AssertionError("exited without " + what + "\n" + describe());
+            }
+            return this;
         } catch (RuntimeException | Error e) {
             try {
-                child.close();
+                close();
             } catch (RuntimeException | Error closing) {
                 e.addSuppressed(closing);
             }
             throw e;
+        }
+    }
+
+    /** The port of the child's listening socket; empty before it listens or once it has exited. */
+    private OptionalInt listeningPort() {
+        try {
+            return Proc.listeningPort(pid());
+        } catch (UncheckedIOException exited) {
+            return OptionalInt.empty();
         }
     }
 
@@ -160,9 +205,20 @@ public final class ChapterProcess implements AutoCloseable {
      *         at the limit; it is then killed
      */
     public static Finished run(Duration limit, String mainClass, String... args) {
-        try (ChapterProcess child = new ChapterProcess(0, mainClass, args)) {
-            int exitCode = child.awaitExit(limit);
-            return new Finished(exitCode, child.stdout(), child.stderr());
+        return launch(0, mainClass, args).finish(limit);
+    }
+
+    /** As {@link #run(Duration, String, String...)}, for any program: {@code command} as given. */
+    public static Finished run(Duration limit, List<String> command) {
+        return new ChapterProcess(command, String.join(" ", command), false).finish(limit);
+    }
+
+    private Finished finish(Duration limit) {
+        try {
+            int exitCode = awaitExit(limit);
+            return new Finished(exitCode, stdout(), stderr());
+        } finally {
+            close();
         }
     }
 
@@ -180,7 +236,7 @@ public final class ChapterProcess implements AutoCloseable {
         return port;
     }
 
-    /** The backlog from the start-up line. */
+    /** The backlog from the start-up line; -1 for a server started by {@link #startQuiet}. */
     public int backlog() {
         return backlog;
     }
