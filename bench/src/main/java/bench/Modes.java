@@ -99,6 +99,7 @@ final class Modes {
                 d.put("calls." + size, t);
                 for (int j = 0; j < CALLS.size(); j++) d.put("calls." + size + "." + j, perRequest[1][j] - perRequest[0][j]);
             }
+            for (Server server : List.of(Server.CH3, Server.CH4)) d.put("main_versions." + server.name(), mainVersions(running.get(server)));
         } catch (RuntimeException | AssertionError e) {
             problems.add(e.getMessage());
         } finally {
@@ -113,11 +114,11 @@ final class Modes {
     }
 
     private static Table cpuTable(List<Row> rows) {
-        Table t = new Table("server", "server CPU µs/req", "user", "system", "req/s");
+        Table t = new Table("server", "server CPU µs/req", "user", "system", "of which JIT", "req/s");
         for (Server server : List.of(Server.CH3, Server.CH4)) {
             List<Row> r = rows.stream().filter(x -> x.server() == server).toList();
             t.add(server.label, Spread.of(r, Row::cpuUs), Spread.of(r, x -> x.us(x.cpu().user())), Spread.of(r, x -> x.us(x.cpu().sys())),
-                    Spread.of(r, x -> x.result().rate()));
+                    Spread.of(r, x -> x.us(x.cpu().jit())), Spread.of(r, x -> x.result().rate()));
         }
         return t;
     }
@@ -131,7 +132,18 @@ final class Modes {
         d.put(size + ".verdict", e.min() > l.max() ? "dearer" : e.max() < l.min() ? "cheaper" : "same")
                 .put(size + ".lt", l.median()).put(size + ".et", e.median()).put(size + ".delta", e.median() - l.median())
                 .put(size + ".delta_user", Spread.of(et, x -> x.us(x.cpu().user())).median() - Spread.of(lt, x -> x.us(x.cpu().user())).median())
-                .put(size + ".delta_sys", Spread.of(et, x -> x.us(x.cpu().sys())).median() - Spread.of(lt, x -> x.us(x.cpu().sys())).median());
+                .put(size + ".delta_sys", Spread.of(et, x -> x.us(x.cpu().sys())).median() - Spread.of(lt, x -> x.us(x.cpu().sys())).median())
+                .put(size + ".delta_jit", Spread.of(et, x -> x.us(x.cpu().jit())).median() - Spread.of(lt, x -> x.us(x.cpu().jit())).median());
+    }
+
+    /**
+     * How many C2-compiled versions of workbook.Server.main the JVM holds (jcmd Compiler.codelist, level 4).
+     * main holds the whole event loop and never returns, so it is compiled on stack (OSR), once per loop it is entered from.
+     */
+    private static long mainVersions(Running r) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        return ChapterProcess.run(Duration.ofSeconds(60), List.of(jcmd, Long.toString(r.pid()), "Compiler.codelist")).stdout()
+                .lines().filter(l -> l.matches("\\d+ 4 \\d+ workbook\\.Server\\.main\\(.*")).count();
     }
 
     /** Null when perf can count syscall tracepoints here; otherwise why not. */

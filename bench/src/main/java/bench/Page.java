@@ -108,8 +108,14 @@ final class Page {
         d.save();
     }
 
+    /** A /proc/sys value, read in one read() call: past offset 0 a sysctl file reads as empty (Files.readString got "4" of "4096"). */
     private static String sysctl(String key) {
-        return Measure.read(Path.of("/proc/sys", key)).strip();
+        try (var in = Files.newInputStream(Path.of("/proc/sys", key))) {
+            byte[] b = new byte[4096];
+            return new String(b, 0, Math.max(0, in.read(b))).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The first line a program prints about itself, or "not installed". */
@@ -157,7 +163,7 @@ final class Page {
             boolean holds = m.group(3) == null ? v != null && !v.isEmpty() : v != null && List.of(m.group(3).split(",")).contains(v);
             s = s.substring(0, m.start()) + (holds == m.group(1).equals("#") ? m.group(4) : "") + s.substring(m.end());
         }
-        return FIELD.matcher(s).replaceAll(m -> {
+        return FIELD.matcher(s.replaceAll("\n{3,}", "\n\n")).replaceAll(m -> {
             String v = data.get(m.group(1));
             if (v == null) {
                 missing.add(m.group(1));

@@ -104,7 +104,7 @@ enum Server {
     }
 
     Running start(int backlog, Jvm jvm) {
-        if (missing() != null) throw new IllegalStateException(label + ": missing " + missing());
+        if (missing() != null) throw new IllegalStateException("missing " + missing());
         return new Running(this, backlog, ChapterProcess.startQuiet(command(backlog, jvm)));
     }
 
