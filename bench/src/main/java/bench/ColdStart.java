@@ -98,7 +98,8 @@ final class ColdStart {
             }
             lines.add(new Charts.Line(c.label(), x, y, lines.size(), c.label().contains("AOT")));
             if (y.length > 3) {
-                d.put(key(c) + ".first", y[0]).put(key(c) + ".steady", new Spread(java.util.Arrays.copyOfRange(y, y.length - 3, y.length)).median());
+                double steady = new Spread(java.util.Arrays.copyOfRange(y, y.length - 3, y.length)).median();
+                d.put(key(c) + ".first", y[0]).put(key(c) + ".steady", steady).put(key(c) + ".slow_start", y[0] > 1.2 * steady ? "yes" : "no");
             }
         }
         Charts.draw("perf-cold.png", "Server CPU per request in each batch of ab -n 10000 -c 100 after start",

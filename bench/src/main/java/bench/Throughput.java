@@ -84,7 +84,8 @@ final class Throughput {
                     .put(server.name() + ".p50", median(rows, server, x -> x.result().ms(50)))
                     .put(server.name() + ".cpu", median(rows, server, Row::cpuUs));
         }
-        d.put("ch2_vs_ch3", median(rows, Server.CH2, x -> x.result().rate()) / median(rows, CH3, x -> x.result().rate()));
+        double ch2 = median(rows, Server.CH2, x -> x.result().rate()) / median(rows, CH3, x -> x.result().rate());
+        d.put("ch2_vs_ch3", ch2).put("ch2_keeps_up", ch2 >= 0.9 ? "yes" : "no");
         bars(rows, against(s, d), d);
         d.save();
     }
