@@ -5,12 +5,15 @@ JAVA ?= java
 CHAPTERS := example1-blocking example2-loop example3-epoll-lt example4-epoll-et example5-cork example6-nodelay
 PORT ?= 8080
 BACKLOG ?= 1
+N ?= 100
 
 valid = $(and $(1),$(filter $(1),1 2 3 4 5 6))
 chapter = $(if $(call valid,$(1)),$(word $(1),$(CHAPTERS)))
 server = $(call chapter,$(1))/src/main/java/workbook/Server.java
 
-.PHONY: help build test run diff docs bench clean
+LABS = $(JAVA) -Dworkbook.root=. -cp docs-check/target/classes:$$(cat docs-check/target/classpath.txt) docs.Labs
+
+.PHONY: help build test run diff docs lab client bench clean
 
 help: ## list the targets
 	@echo "The epoll workbook: the article's six servers, in Java. Targets:"
@@ -19,6 +22,9 @@ help: ## list the targets
 	@echo "  make run N=<1..6> [PORT=8080] [BACKLOG=1]   build, then run chapter N in the foreground (Ctrl-C stops it)"
 	@echo "  make diff A=<1..6> B=<1..6>                 what changed from chapter A to chapter B"
 	@echo "  make docs                                   regenerate the step diffs in docs/diffs (unified and side by side)"
+	@echo "  make lab [L=<name>] [ZH=1]                  list the labs, or break a chapter on purpose and run its tests"
+	@echo "  make lab L=<name> RUN=1 [PORT=8080]         run that broken chapter in the foreground (Ctrl-C stops it)"
+	@echo "  make client C=<kind> [PORT=8080] [N=100]    poke a running server: reset, half-close, flood, undecodable, dribble, idle"
 	@echo "  make bench [FULL=1]                         measure the article's claims into docs/performance.md"
 	@echo "  make clean                                  remove everything the build made"
 	@echo "Chapters: $(foreach n,1 2 3 4 5 6,$(n)=$(call chapter,$(n)))"
@@ -43,6 +49,24 @@ diff:
 # The step diffs of the lineage; docs-check's test fails when they are stale.
 docs:
 	$(JAVA) docs-check/src/main/java/docs/StepDiffs.java . docs/diffs
+
+# A lab patches a copy of a chapter under target/labs/ (never the chapter itself).
+lab:
+	@$(MVN) -DskipTests test-compile
+ifeq ($(L),)
+	@$(LABS) list $(if $(ZH),--zh)
+else ifeq ($(RUN),)
+	@$(LABS) run $(L) $(if $(ZH),--zh)
+else
+	@cp=$$($(LABS) prepare $(L)) && echo "lab $(L): the broken chapter, on port $(PORT) (Ctrl-C stops it)" && \
+	  exec $(JAVA) --enable-native-access=ALL-UNNAMED -cp "$$cp" workbook.Server $(PORT) $(BACKLOG)
+endif
+
+# The tests' misbehaving clients, one at a time, against 127.0.0.1:PORT.
+client:
+	$(if $(C),,$(error usage: make client C=reset|half-close|flood|undecodable|dribble|idle [PORT=8080] [N=100]))
+	@$(MVN) -DskipTests -pl testkit compile
+	@$(JAVA) -cp testkit/target/classes testkit.Poke $(C) $(PORT) $(N)
 
 bench:
 	bench/run.sh $(if $(FULL),--full)

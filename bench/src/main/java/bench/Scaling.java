@@ -9,11 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import testkit.Await;
-import testkit.ChapterProcess;
 import testkit.Proc;
 
 /**
@@ -168,14 +165,7 @@ final class Scaling {
     }
 
     private static Reading reading(Running r) {
-        long heap = -1;
-        if (r.server().onJvm()) { // a heap histogram collects garbage first: live objects only
-            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-            String out = ChapterProcess.run(Duration.ofSeconds(60), List.of(jcmd, Long.toString(r.pid()), "GC.class_histogram")).stdout();
-            Matcher m = Pattern.compile("Total\\s+\\d+\\s+(\\d+)").matcher(out);
-            if (!m.find()) throw new IllegalStateException("jcmd GC.class_histogram said: " + out.strip());
-            heap = Long.parseLong(m.group(1));
-        }
+        long heap = r.server().onJvm() ? r.process().liveHeapBytes() : -1; // after a full collection: live objects only
         long slab = 0;
         for (String line : Measure.read(Path.of("/proc/slabinfo")).lines().toList()) {
             String[] f = line.split("\\s+");

@@ -35,27 +35,30 @@ class DocsTest {
 
     @Test
     void theStepDiffsInDocsAreFresh() throws IOException {
-        Map<String, String> expected = StepDiffs.generate(ROOT);
-        Path folder = ROOT.resolve("docs/diffs");
-        TreeSet<String> present = new TreeSet<>();
-        if (Files.isDirectory(folder)) {
-            try (Stream<Path> files = Files.list(folder)) {
-                files.forEach(file -> present.add(file.getFileName().toString()));
-            }
-        }
         StringBuilder stale = new StringBuilder();
-        for (Map.Entry<String, String> file : expected.entrySet()) {
-            Path written = folder.resolve(file.getKey());
-            if (!Files.isRegularFile(written)) {
-                stale.append("\n  docs/diffs/").append(file.getKey()).append(" is missing");
-            } else if (!Files.readString(written).equals(file.getValue())) {
-                stale.append("\n  docs/diffs/").append(file.getKey()).append(" differs from what the chapters give now");
+        for (StepDiffs.Words edition : StepDiffs.LANGUAGES) {
+            Map<String, String> expected = StepDiffs.generate(ROOT, edition);
+            Path folder = ROOT.resolve(edition.folder());
+            TreeSet<String> present = new TreeSet<>();
+            if (Files.isDirectory(folder)) {
+                try (Stream<Path> files = Files.list(folder)) {
+                    files.forEach(file -> present.add(file.getFileName().toString()));
+                }
             }
+            String where = "\n  " + edition.folder() + "/";
+            for (Map.Entry<String, String> file : expected.entrySet()) {
+                Path written = folder.resolve(file.getKey());
+                if (!Files.isRegularFile(written)) {
+                    stale.append(where).append(file.getKey()).append(" is missing");
+                } else if (!Files.readString(written).equals(file.getValue())) {
+                    stale.append(where).append(file.getKey()).append(" differs from what the chapters give now");
+                }
+            }
+            present.removeAll(expected.keySet());
+            present.forEach(extra -> stale.append(where).append(extra).append(" is not a step diff any more"));
         }
-        present.removeAll(expected.keySet());
-        present.forEach(extra -> stale.append("\n  docs/diffs/").append(extra).append(" is not a step diff any more"));
         if (stale.length() > 0) {
-            fail("the step diffs in docs/diffs are stale: run `make docs` and commit the result." + stale);
+            fail("the step diffs in docs are stale: run `make docs` and commit the result." + stale);
         }
     }
 

@@ -21,16 +21,15 @@ class ServerIT extends ChapterTests {
     @Test
     void aClientThatHangsUpEarlyEndsItWithOneLineNotAStackTrace() throws IOException {
         ChapterProcess chapter = start(1);
-        assertThat(Clients.halfClose(chapter.port(), "GET / HTTP/1.0\r\n".getBytes())).isEmpty();
-        assertThat(chapter.awaitExit(LIMIT)).isZero();
-        assertThat(chapter.stderr().strip().lines()).hasSize(1);
-        assertThat(chapter.stderr()).doesNotContain("Exception");
+        assertThat(Clients.halfClose(chapter.port(), Article.ascii("GET / HTTP/1.0\r\n"))).isEmpty();
+        assertThat(chapter.awaitExit(LIMIT)).as("exit code").isZero();
+        assertThat(chapter.stderr().strip()).as("stderr").isEqualTo("the client closed before its request was complete");
     }
 
     @Test
     void aFloodWithoutATerminatorIsCutOff() throws IOException {
         ChapterProcess chapter = start(1);
-        assertThat(Clients.flood(chapter.port(), 64 << 20, LIMIT).wasCutOff()).isTrue();
+        assertThat(Clients.flood(chapter.port(), 64 << 20, LIMIT).wasCutOff()).as("the flood was cut off").isTrue();
         assertThat(chapter.awaitExit(LIMIT)).isZero();
         assertThat(chapter.stderr()).contains("cut off");
     }

@@ -8,16 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import testkit.Article;
+import testkit.Await;
 import testkit.ChapterProcess;
 import testkit.Clients;
 import testkit.EpollChapterTests;
+import testkit.Proc;
 
 /**
  * Chapter 4 passes the epoll contract, and shows that each edge-triggered
- * drain loop drains: one edge may stand for many segments or many
- * connections, and whatever a loop leaves behind is never reported again.
+ * drain loop drains: one edge may stand for many bytes or many connections,
+ * and whatever a loop leaves behind is never reported again. (A request longer
+ * than one recv, in the contract, needs the read loop.)
  */
 class ServerIT extends EpollChapterTests {
+    @Test
+    void everyRegistrationIsEdgeTriggered() throws IOException {
+        startServing();
+        assertEveryRegistration(true, "chapter 4 registers every descriptor with EPOLLET");
+    }
+
     @Test
     void aRequestArrivingInManySegmentsIsServed() throws IOException {
         ChapterProcess chapter = startServing();
@@ -25,30 +34,32 @@ class ServerIT extends EpollChapterTests {
         assertHealthy();
     }
 
+    /**
+     * Twenty connections complete their handshakes while the server is stopped (SIGSTOP: the
+     * kernel still answers them), so when it resumes they make one edge on the listening socket.
+     */
     @Test
-    void aRequestLongerThanOneRecvIsServed() throws IOException {
-        ChapterProcess chapter = startServing();
-        // 5 KiB of headers: the recv loop must go round several times on one edge.
-        String header = "X-Padding: " + "p".repeat(5000) + "\r\n";
-        byte[] request = ("GET / HTTP/1.0\r\n" + header + "\r\n").getBytes();
-        assertThat(Clients.exchange(chapter.port(), request)).isEqualTo(Article.RESPONSE);
-        assertHealthy();
-    }
-
-    @Test
-    void aBurstOfConnectionsArrivingTogetherIsAllAccepted() throws IOException {
+    void connectionsThatQueuedWhileTheServerWasStoppedAreAllAccepted() throws IOException {
         ChapterProcess chapter = startServing();
         List<Socket> burst = new ArrayList<>();
         try {
-            // Connect them all before any sends: the accept loop must take every one of them.
-            for (int i = 0; i < 50; i++) {
-                burst.add(Clients.connect(chapter.port()));
+            chapter.signal("STOP");
+            try {
+                for (int i = 0; i < 20; i++) {
+                    burst.add(Clients.connect(chapter.port()));
+                }
+                Await.until(() -> Proc.acceptQueueLength(chapter.port()) == 20, LIMIT, "20 connections in the accept queue");
+            } finally {
+                chapter.signal("CONT");
             }
             for (Socket socket : burst) {
                 socket.getOutputStream().write(Article.REQUEST);
             }
-            for (Socket socket : burst) {
-                assertThat(Clients.readToEnd(socket, LIMIT)).isEqualTo(Article.RESPONSE);
+            for (int i = 0; i < burst.size(); i++) {
+                assertThat(Clients.readToEnd(burst.get(i), LIMIT))
+                        .as("reply to connection %d of 20: chapter 4's lesson is that one edge on the listening socket"
+                                + " can stand for many connections, so the accept loop must drain the queue", i + 1)
+                        .isEqualTo(Article.RESPONSE);
             }
         } finally {
             for (Socket socket : burst) {

@@ -31,6 +31,16 @@ public final class Article {
     private Article() {
     }
 
+    /** A complete request with bytes that are not UTF-8 in its path: "GET /\xff HTTP/1.0", then more. */
+    public static byte[] undecodableRequest() {
+        byte[] head = "GET /\u00ff HTTP/1.0\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bad = {(byte) 0xff, (byte) 0xfe, (byte) 0xc3, (byte) 0x28, '\r', '\n', '\r', '\n'};
+        byte[] both = new byte[head.length + bad.length];
+        System.arraycopy(head, 0, both, 0, head.length);
+        System.arraycopy(bad, 0, both, head.length, bad.length);
+        return both;
+    }
+
     /** The text as US-ASCII bytes; the article's protocol bytes are all ASCII. */
     public static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);

@@ -18,10 +18,26 @@ import java.util.function.Supplier;
  */
 public final class Await {
 
+    /**
+     * The system property that scales the limits tests wait for a server's answer (not
+     * start-up or kill limits): "0.25" waits a quarter as long. The lab check uses it, where
+     * the tests are run against a chapter broken on purpose and are expected to time out.
+     */
+    public static final String PATIENCE_PROPERTY = "testkit.patience";
+
     private static final long FIRST_PAUSE_NANOS = 100_000;
     private static final long MAX_PAUSE_NANOS = 10_000_000;
 
     private Await() {
+    }
+
+    /** {@code limit} scaled by {@value #PATIENCE_PROPERTY} (1 when unset). */
+    public static Duration patient(Duration limit) {
+        double scale = Double.parseDouble(System.getProperty(PATIENCE_PROPERTY, "1"));
+        if (!(scale > 0 && scale <= 10)) {
+            throw new IllegalArgumentException(PATIENCE_PROPERTY + " must be in (0, 10], not " + scale);
+        }
+        return Duration.ofNanos((long) (limit.toNanos() * scale));
     }
 
     /**

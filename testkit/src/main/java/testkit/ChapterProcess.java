@@ -2,6 +2,7 @@ package testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ import java.util.stream.Collectors;
  * its fds and CPU time must be measurable on their own in /proc.
  *
  * <p>The child runs the same {@code java} as the test, with the test's class
- * path, under {@code -Xcheck:jni --enable-native-access=ALL-UNNAMED}. Its
+ * path (or the one the system property {@value #CLASS_PATH_PROPERTY} names: how
+ * a lab runs a patched copy of a chapter against the chapter's own tests),
+ * under {@code -Xcheck:jni --enable-native-access=ALL-UNNAMED}. Its
  * stdout and stderr are read continuously on daemon threads (so it never
  * blocks on a full pipe) into memory, where tests read them. Every wait is
  * bounded and fails with an {@link AssertionError} that shows what the child
@@ -39,6 +42,9 @@ import java.util.stream.Collectors;
  * }</pre>
  */
 public final class ChapterProcess implements AutoCloseable {
+
+    /** The system property that, when set, is the child's whole class path. */
+    public static final String CLASS_PATH_PROPERTY = "testkit.chapter.classpath";
 
     /** How long {@link #start} waits for the start-up line: JVM start-up is slow on a busy machine. */
     public static final Duration START_LIMIT = Duration.ofSeconds(20);
@@ -71,6 +77,7 @@ public final class ChapterProcess implements AutoCloseable {
     }
 
     private final String commandLine;
+    private final Path syscallLog;
     private final Process process;
     private final CapturedOutput stdout;
     private final CapturedOutput stderr;
@@ -78,9 +85,13 @@ public final class ChapterProcess implements AutoCloseable {
     private int backlog = -1;
     private boolean closed;
 
-    /** Launches {@code command}; does not wait for anything. {@code shown} names it in messages. */
-    private ChapterProcess(List<String> command, String shown, boolean stdoutToNull) {
+    /**
+     * Launches {@code command}; does not wait for anything. {@code shown} names it in
+     * messages; {@code syscallLog} is where a {@link Launcher#strace} writes, or null.
+     */
+    private ChapterProcess(List<String> command, String shown, Path syscallLog, boolean stdoutToNull) {
         commandLine = shown;
+        this.syscallLog = syscallLog;
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
             if (stdoutToNull) {
@@ -89,7 +100,8 @@ public final class ChapterProcess implements AutoCloseable {
             process = builder.start();
             process.getOutputStream().close(); // servers read no stdin: give them end of file
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command.get(0), e);
+            throw new UncheckedIOException("cannot run " + command.get(0)
+                    + (command.get(0).equals("strace") ? " (apt-get install strace)" : ""), e);
         }
         RUNNING.add(process);
         // Sent to /dev/null, stdout reads as an empty stream: its copy ends at once.
@@ -100,23 +112,17 @@ public final class ChapterProcess implements AutoCloseable {
     /**
      * A chapter in a child JVM: this JVM's java and class path, under -Xcheck:jni.
      *
-     * @param openFiles the child's limit on open files, or 0 to inherit this JVM's
+     * @param launcher what runs the JVM (see {@link Launcher}); the JVM keeps the launcher's pid
      */
-    private static ChapterProcess launch(int openFiles, String mainClass, String... args) {
+    private static ChapterProcess launch(Launcher launcher, String mainClass, String... args) {
         List<String> program = new ArrayList<>(List.of(mainClass));
         program.addAll(List.of(args));
-        List<String> command = new ArrayList<>();
-        if (openFiles > 0) {
-            // The shell lowers both the soft and the hard limit, then becomes the
-            // JVM (same pid), which at start-up raises its soft limit only as far
-            // as the hard one.
-            command.addAll(List.of("/bin/sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)));
-        }
+        List<String> command = new ArrayList<>(launcher.prefix);
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xcheck:jni",
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty(CLASS_PATH_PROPERTY, System.getProperty("java.class.path"))));
         command.addAll(program);
-        return new ChapterProcess(command,
-                (openFiles > 0 ? "[ulimit -n " + openFiles + "] " : "") + String.join(" ", program), false);
+        return new ChapterProcess(command, launcher.label + String.join(" ", program), launcher.syscallLog, false);
     }
 
     /**
@@ -128,7 +134,7 @@ public final class ChapterProcess implements AutoCloseable {
      *         come in time or the child exits first; the child is then killed
      */
     public static ChapterProcess start(String mainClass, String... args) {
-        return startWithOpenFileLimit(0, mainClass, args);
+        return start(Launcher.PLAIN, mainClass, args);
     }
 
     /**
@@ -138,10 +144,16 @@ public final class ChapterProcess implements AutoCloseable {
      * instead of tens of thousands. 0 inherits this JVM's limit.
      */
     public static ChapterProcess startWithOpenFileLimit(int openFiles, String mainClass, String... args) {
-        if (openFiles < 0) {
-            throw new IllegalArgumentException("open-file limit " + openFiles);
-        }
-        ChapterProcess child = launch(openFiles, mainClass, args);
+        return start(openFiles == 0 ? Launcher.PLAIN : Launcher.openFileLimit(openFiles), mainClass, args);
+    }
+
+    /**
+     * As {@link #start}, with the JVM run by {@code launcher}: under an open-file
+     * limit, under strace, with Ctrl-C's default disposition. The JVM keeps the
+     * launcher's pid, so /proc readings and signals reach the chapter itself.
+     */
+    public static ChapterProcess start(Launcher launcher, String mainClass, String... args) {
+        ChapterProcess child = launch(launcher, mainClass, args);
         return child.awaitListening(() -> STARTUP_LINE.matcher(child.stdout()).find() || child.stdout.ended(), () -> {
             Matcher line = STARTUP_LINE.matcher(child.stdout());
             if (line.find()) {
@@ -163,7 +175,7 @@ public final class ChapterProcess implements AutoCloseable {
      *         within {@link #START_LIMIT} or exits first; it is then killed
      */
     public static ChapterProcess startQuiet(List<String> command) {
-        ChapterProcess child = new ChapterProcess(command, String.join(" ", command), true);
+        ChapterProcess child = new ChapterProcess(command, String.join(" ", command), null, true);
         return child.awaitListening(() -> child.listeningPort().isPresent() || !child.isAlive(),
                 () -> child.port = child.listeningPort().orElse(-1), "a listening socket");
     }
@@ -205,12 +217,12 @@ public final class ChapterProcess implements AutoCloseable {
      *         at the limit; it is then killed
      */
     public static Finished run(Duration limit, String mainClass, String... args) {
-        return launch(0, mainClass, args).finish(limit);
+        return launch(Launcher.PLAIN, mainClass, args).finish(limit);
     }
 
     /** As {@link #run(Duration, String, String...)}, for any program: {@code command} as given. */
     public static Finished run(Duration limit, List<String> command) {
-        return new ChapterProcess(command, String.join(" ", command), false).finish(limit);
+        return new ChapterProcess(command, String.join(" ", command), null, false).finish(limit);
     }
 
     private Finished finish(Duration limit) {
@@ -336,6 +348,64 @@ public final class ChapterProcess implements AutoCloseable {
                         + describe());
     }
 
+    /**
+     * Sends the child a signal: {@code kill -s NAME pid}. "STOP" freezes it where it is
+     * (the kernel still completes handshakes and queues bytes for it), "CONT" resumes it,
+     * "INT" is what Ctrl-C sends.
+     */
+    public void signal(String name) {
+        helper(List.of("kill", "-s", name, Long.toString(pid())));
+    }
+
+    /**
+     * Bytes in byte arrays still reachable in the child's heap, after the full
+     * collection that {@code jcmd PID GC.class_histogram} makes first: where a
+     * chapter keeps the requests it holds.
+     */
+    public long liveByteArrayBytes() {
+        // A line reads "   1:   9101   408552  [B (java.base@17.0.15)": number, instances, bytes, class.
+        return heapHistogram("\\d+:\\s+\\d+\\s+\\d+\\s+\\[B( .*)?", 2);
+    }
+
+    /** All bytes still reachable in the child's heap: the histogram's last line, "Total  INSTANCES  BYTES". */
+    public long liveHeapBytes() {
+        return heapHistogram("Total\\s+\\d+\\s+\\d+", 2);
+    }
+
+    /** Field {@code field} of the first line of {@code jcmd PID GC.class_histogram} that matches {@code line}. */
+    private long heapHistogram(String line, int field) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String histogram = helper(List.of(jcmd, Long.toString(pid()), "GC.class_histogram"));
+        return histogram.lines().map(String::trim).filter(l -> l.matches(line))
+                .mapToLong(l -> Long.parseLong(l.split("\\s+")[field])).findFirst()
+                .orElseThrow(() -> new AssertionError("no line /" + line + "/ in the heap histogram:\n" + histogram));
+    }
+
+    /**
+     * The lines strace wrote so far, for a child started with {@link Launcher#strace}:
+     * {@code PID call(arguments) = result}, one system call each.
+     */
+    public List<String> syscalls() {
+        if (syscallLog == null) {
+            throw new IllegalStateException("not started under strace: use Launcher.strace");
+        }
+        try {
+            return Files.exists(syscallLog) ? Files.readAllLines(syscallLog) : List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a short helper program to its end (bounded) and returns its stdout; fails the test if it fails. */
+    private String helper(List<String> command) {
+        Finished f = run(KILL_LIMIT, command);
+        if (f.exitCode() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed (exit " + f.exitCode() + "): " + f.stdout()
+                    + f.stderr() + "\n" + describe());
+        }
+        return f.stdout();
+    }
+
     /** Open file descriptors of the child: see {@link Proc#openFds}. */
     public int openFdCount() {
         return Proc.openFds(pid());
@@ -388,7 +458,7 @@ public final class ChapterProcess implements AutoCloseable {
     }
 
     /** The command, the state and the output, for failure messages. */
-    private String describe() {
+    String describe() {
         String state = process.isAlive() ? "running" : "exit code " + process.exitValue();
         return "process " + pid() + " (" + state + "): " + commandLine
                 + "\n--- stdout ---\n" + tail(stdout())
@@ -407,5 +477,62 @@ public final class ChapterProcess implements AutoCloseable {
     @Override
     public String toString() {
         return "ChapterProcess[pid " + pid() + ", port " + port + ": " + commandLine + "]";
+    }
+
+    /**
+     * What runs the child's JVM before it starts: each of these ends by exec'ing
+     * the JVM, so the chapter keeps the pid this class sees.
+     */
+    public static final class Launcher {
+        /** The JVM itself, nothing in front. */
+        public static final Launcher PLAIN = new Launcher(List.of(), "", null);
+
+        /**
+         * With Ctrl-C's default disposition: a shell without job control starts its
+         * background jobs with SIGINT ignored, and a JVM that inherits that ignores
+         * Ctrl-C too ({@code env --default-signal}, coreutils 8.32 and later).
+         */
+        public static final Launcher DEFAULT_SIGINT = new Launcher(List.of("env", "--default-signal=INT"), "", null);
+
+        private final List<String> prefix;
+        private final String label;
+        private final Path syscallLog;
+
+        private Launcher(List<String> prefix, String label, Path syscallLog) {
+            this.prefix = prefix;
+            this.label = label;
+            this.syscallLog = syscallLog;
+        }
+
+        /**
+         * Under an open-file limit (RLIMIT_NOFILE, soft and hard, as {@code ulimit -n}
+         * sets it): the shell lowers both limits, then becomes the JVM, which at start-up
+         * raises its soft limit only as far as the hard one.
+         */
+        public static Launcher openFileLimit(int openFiles) {
+            if (openFiles <= 0) {
+                throw new IllegalArgumentException("open-file limit " + openFiles);
+            }
+            return new Launcher(List.of("/bin/sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)),
+                    "[ulimit -n " + openFiles + "] ", null);
+        }
+
+        /**
+         * Under strace, tracing the named system calls (e.g. "setsockopt,sendto") of
+         * every thread from the first instruction on; read them with
+         * {@link ChapterProcess#syscalls()}. {@code -D} leaves strace as a grandchild,
+         * so the JVM is this process's child; {@code --seccomp-bpf} stops the JVM only
+         * at the traced calls, so it runs at nearly full speed.
+         */
+        public static Launcher strace(String syscalls) {
+            try {
+                Path log = Files.createTempFile("testkit-strace-", ".txt");
+                log.toFile().deleteOnExit();
+                return new Launcher(List.of("strace", "-D", "-f", "--seccomp-bpf", "-qq", "-e", "trace=" + syscalls,
+                        "-o", log.toString()), "[strace -e trace=" + syscalls + "] ", log);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

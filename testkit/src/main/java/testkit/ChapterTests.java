@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
  * What every chapter must do, as the article's servers do it: the exact
@@ -21,18 +22,31 @@ import org.junit.jupiter.api.Timeout;
 public abstract class ChapterTests {
     /** Every chapter's main class: the module says which step it is. */
     protected static final String MAIN = "workbook.Server";
-    protected static final Duration LIMIT = Duration.ofSeconds(30);
+    protected static final Duration LIMIT = Await.patient(Duration.ofSeconds(30));
 
     private ChapterProcess server;
 
+    /**
+     * A failing test's message gains what the chapter printed, so that `make test` shows it
+     * on the terminal (testkit's own waits already include it).
+     */
+    @RegisterExtension
+    final TestExecutionExceptionHandler chapterOutputOnFailure = (context, failure) -> {
+        String message = String.valueOf(failure.getMessage());
+        if (server == null || message.contains("--- stdout ---")) {
+            throw failure;
+        }
+        throw new AssertionError(message + "\nThe chapter: " + server.describe(), failure);
+    };
+
     /** Starts the chapter on a free port with the given listen backlog; stopped after the test. */
     protected ChapterProcess start(int backlog) {
-        return startWithOpenFileLimit(backlog, 0);
+        return start(ChapterProcess.Launcher.PLAIN, backlog);
     }
 
-    /** As {@link #start(int)}, with a limit on the chapter's open files (0: inherited). */
-    protected ChapterProcess startWithOpenFileLimit(int backlog, int openFiles) {
-        server = ChapterProcess.startWithOpenFileLimit(openFiles, MAIN, "0", Integer.toString(backlog));
+    /** As {@link #start(int)}, run by {@code launcher}: under strace, an open-file limit, a working Ctrl-C. */
+    protected ChapterProcess start(ChapterProcess.Launcher launcher, int backlog) {
+        server = ChapterProcess.start(launcher, MAIN, "0", Integer.toString(backlog));
         return server;
     }
 
@@ -67,6 +81,44 @@ public abstract class ChapterTests {
     }
 
     @Test
+    void undecodableBytesArePrintedNotFatal() throws IOException {
+        ChapterProcess chapter = start(1);
+        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest())).isEqualTo(Article.RESPONSE);
+        chapter.awaitStdout(Article.DASHES + "\nGET /\uFFFD HTTP/1.0", LIMIT);
+    }
+
+    /**
+     * Ctrl-C sends SIGINT: the JVM runs its shutdown hooks and halts with 128 + 2, so
+     * main's finally does not run. The kernel closes every descriptor of a process that
+     * ends, so the port is free at once all the same.
+     */
+    @Test
+    void ctrlCEndsItAndTheKernelReleasesThePort() {
+        ChapterProcess chapter = start(ChapterProcess.Launcher.DEFAULT_SIGINT, 1);
+        chapter.signal("INT");
+        assertThat(chapter.awaitExit(LIMIT)).as("exit code after SIGINT (128 + 2)").isEqualTo(130);
+        assertThat(Proc.listeners()).as("listening sockets after the exit").noneMatch(l -> l.port() == chapter.port());
+    }
+
+    /**
+     * The chapter closes each connection first, so the connection it served waits in
+     * TIME_WAIT on the server's side for a minute; SO_REUSEADDR is what lets a new server
+     * bind the port meanwhile.
+     */
+    @Test
+    void restartsOnTheSamePortRightAfterServing() throws IOException {
+        ChapterProcess first = start(1);
+        int port = first.port();
+        assertThat(Clients.exchange(port, Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        first.close();
+        assertThat(Proc.tcpStates(port)).as("sockets on port %d once the server is gone", port).contains("TIME_WAIT");
+        try (ChapterProcess second = ChapterProcess.start(MAIN, Integer.toString(port), "1")) {
+            assertThat(Clients.exchange(second.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+            assertThat(second.jniWarnings()).as("JNI or native-access warnings from the second server").isEmpty();
+        }
+    }
+
+    @Test
     void badArgumentsGiveOneLineAndExitCode2() {
         for (String[] args : new String[][] {{"port"}, {"70000"}, {"-1"}, {"8080", "many"}, {"1", "2", "3"}}) {
             ChapterProcess.Finished finished = ChapterProcess.run(LIMIT, MAIN, args);
@@ -87,15 +139,5 @@ public abstract class ChapterTests {
         assertThat(finished.exitCode()).as("exit code for %s", what).isEqualTo(2);
         assertThat(finished.stderr().strip().lines()).as("stderr for %s", what).hasSize(1);
         assertThat(finished.stderr()).as("stderr for %s", what).startsWith("error: ").doesNotContain("Exception");
-    }
-
-    /** Bytes that are not UTF-8, then a complete request's end. */
-    protected static byte[] undecodableRequest() {
-        byte[] head = "GET /\u00ff HTTP/1.0\r\n".getBytes(StandardCharsets.ISO_8859_1);
-        byte[] bad = {(byte) 0xff, (byte) 0xfe, (byte) 0xc3, (byte) 0x28, '\r', '\n', '\r', '\n'};
-        byte[] both = new byte[head.length + bad.length];
-        System.arraycopy(head, 0, both, 0, head.length);
-        System.arraycopy(bad, 0, both, head.length, bad.length);
-        return both;
     }
 }

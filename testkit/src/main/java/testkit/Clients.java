@@ -39,7 +39,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Clients {
 
     /** The time limit of the methods that take none. */
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_TIMEOUT = Await.patient(Duration.ofSeconds(10));
 
     /** The largest request the exchange methods accept (see the class comment). */
     public static final int MAX_REQUEST = 64 * 1024;
@@ -396,7 +396,7 @@ public final class Clients {
     }
 
     /** Bytes for a message: ASCII as is, CR and LF escaped, anything else as \xNN; at most 300 bytes. */
-    static String printable(byte[] bytes) {
+    public static String printable(byte[] bytes) {
         StringBuilder text = new StringBuilder("\"");
         for (int i = 0; i < Math.min(bytes.length, 300); i++) {
             int b = bytes[i] & 0xff;

@@ -66,13 +66,17 @@ public final class Proc {
         }
     }
 
-    private static Optional<Long> socketInode(Path fd) {
-        String target;
+    /** Where a /proc/PID/fd entry points ("socket:[123]", a path...), or "" if it closed meanwhile. */
+    private static String linkTarget(Path fd) {
         try {
-            target = Files.readSymbolicLink(fd).toString();
+            return Files.readSymbolicLink(fd).toString();
         } catch (IOException closedMeanwhile) {
-            return Optional.empty();
+            return "";
         }
+    }
+
+    private static Optional<Long> socketInode(Path fd) {
+        String target = linkTarget(fd);
         String prefix = "socket:[";
         return target.startsWith(prefix)
                 ? Optional.of(Long.parseLong(target.substring(prefix.length(), target.length() - 1)))
@@ -92,6 +96,77 @@ public final class Proc {
     /** Resident memory of the process in KiB: the VmRSS line of /proc/PID/status. */
     public static long rssKiB(long pid) {
         return parseRssKiB(read(Path.of("/proc", Long.toString(pid), "status")));
+    }
+
+    /** One descriptor an epoll instance watches, as a "tfd:" line of /proc/PID/fdinfo/EPFD shows it. */
+    public record EpollRegistration(int fd, int events) {
+        /** EPOLLET, bit 31 of the mask (a value the Linux ABI fixes; the binding's tests check it). */
+        public boolean edgeTriggered() {
+            return (events & 0x80000000) != 0;
+        }
+    }
+
+    /**
+     * Every registration of every epoll instance the process holds: for each
+     * descriptor linking to {@code anon_inode:[eventpoll]}, the lines
+     * {@code tfd: FD events: HEX data: ...} of its fdinfo (proc(5)). The mask is
+     * the one asked for plus EPOLLERR and EPOLLHUP, which do_epoll_ctl adds to
+     * every registration (epoll always reports them).
+     */
+    public static List<EpollRegistration> epollRegistrations(long pid) {
+        Path fds = Path.of("/proc", Long.toString(pid), "fd");
+        List<EpollRegistration> found = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(fds)) {
+            for (Path fd : (Iterable<Path>) entries::iterator) {
+                if (!linkTarget(fd).equals("anon_inode:[eventpoll]")) {
+                    continue;
+                }
+                String info = read(Path.of("/proc", Long.toString(pid), "fdinfo", fd.getFileName().toString()));
+                for (String line : info.lines().filter(l -> l.startsWith("tfd:")).toList()) {
+                    String[] f = line.trim().split("\\s+"); // tfd: 9 events: 19 data: ...
+                    found.add(new EpollRegistration(Integer.parseInt(f[1]), Integer.parseUnsignedInt(f[3], 16)));
+                }
+            }
+        } catch (IOException e) {
+            throw unreadable(fds, e);
+        }
+        return found;
+    }
+
+    /**
+     * A TcpExt counter of this network namespace, such as ListenOverflows (SYNs
+     * dropped because an accept queue was full): /proc/net/netstat, a line of
+     * names and then a line of values.
+     */
+    public static long tcpExtCounter(String name) {
+        List<String> lines = read(Path.of("/proc/net/netstat")).lines().filter(l -> l.startsWith("TcpExt:")).toList();
+        List<String> names = List.of(lines.get(0).split("\\s+"));
+        int at = names.indexOf(name);
+        if (at < 1) {
+            throw new IllegalArgumentException("no TcpExt counter " + name + " in /proc/net/netstat");
+        }
+        return Long.parseLong(lines.get(1).split("\\s+")[at]);
+    }
+
+    /**
+     * The states of every TCP socket whose local port is {@code port}, as /proc/net/tcp and tcp6
+     * list them, by name (LISTEN, ESTABLISHED, TIME_WAIT...; include/net/tcp_states.h). The whole
+     * tables are read: a test's machine has few connections.
+     */
+    public static List<String> tcpStates(int port) {
+        String[] names = {"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE",
+            "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV"};
+        List<String> states = new ArrayList<>();
+        for (Path table : List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"))) {
+            if (!Files.exists(table)) {
+                continue;
+            }
+            read(table).lines().skip(1).map(line -> line.trim().split(" +"))
+                    .filter(f -> Integer.parseInt(f[1].substring(f[1].lastIndexOf(':') + 1), 16) == port)
+                    .map(f -> names[Math.min(Integer.parseInt(f[3], 16), names.length - 1)])
+                    .forEach(states::add);
+        }
+        return states;
     }
 
     /** A listening TCP socket, as a line of /proc/net/tcp or tcp6 shows it. */

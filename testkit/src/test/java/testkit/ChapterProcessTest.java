@@ -216,6 +216,14 @@ class ChapterProcessTest {
     }
 
     @Test
+    void heapHistogramFiguresComeFromTheChild() {
+        long bytes = shared.liveByteArrayBytes();
+        long all = shared.liveHeapBytes();
+        assertThat(bytes).isPositive(); // a JVM always holds byte arrays (strings are made of them)
+        assertThat(all).isGreaterThan(bytes);
+    }
+
+    @Test
     void jniWarningsPicksOnlyWarningLines() {
         String output = "listening on 0.0.0.0:1 (backlog 1)\n"
                 + "WARNING in native method: JNI call made without checking exceptions\n"

@@ -1,0 +1,83 @@
+package testkit;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * The misbehaving clients of the tests, one at a time from a terminal, so that a student can
+ * poke a running chapter (or a lab's broken one) by hand: {@code make client C=reset}.
+ *
+ * <p>usage: {@code Poke reset|half-close|flood|undecodable|dribble|idle [PORT [N]]}; the port
+ * defaults to 8080 on 127.0.0.1, N (idle only) to 100. Each says in one line what it did and
+ * what came back; idle holds its connections until Enter is pressed or 10 minutes pass.
+ */
+public final class Poke {
+    private Poke() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        String usage = "usage: make client C=reset|half-close|flood|undecodable|dribble|idle [PORT=8080] [N=100]";
+        if (args.length < 1 || args.length > 3) {
+            fail(usage);
+        }
+        int port = args.length > 1 ? number(args[1], "port", 1, 65535) : 8080;
+        int n = args.length > 2 ? number(args[2], "N", 1, 19_000) : 100;
+        try {
+            switch (args[0]) {
+                case "reset" -> {
+                    Clients.resetAfter(port, Article.REQUEST);
+                    say("sent a whole request, then reset the connection (RST) before reading the reply");
+                }
+                case "half-close" -> say("sent 'GET / HTTP/1.0\\r\\n' and shut down its sending side; received "
+                        + Clients.printable(Clients.halfClose(port, Article.ascii("GET / HTTP/1.0\r\n"))));
+                case "flood" -> {
+                    FloodResult flood = Clients.flood(port, 256 << 20, Duration.ofSeconds(30));
+                    say("streamed " + flood.bytesSent() + " bytes with no blank line; the server "
+                            + (flood.wasCutOff() ? "cut it off (" + flood.cutOff() + ")" : "did not cut it off within 30 s")
+                            + "; received " + flood.bytesReceived() + " bytes");
+                }
+                case "undecodable" -> say("sent 'GET /\\xff HTTP/1.0' (not UTF-8); received "
+                        + Clients.printable(Clients.exchange(port, Article.undecodableRequest())));
+                case "dribble" -> say("sent a request one byte per write; received "
+                        + Clients.printable(Clients.exchangeDribbled(port, Article.REQUEST)));
+                case "idle" -> {
+                    try (IdleClients idle = Clients.openIdle(port, n, Duration.ofSeconds(60))) {
+                        say("holding " + idle.size() + " idle connections to port " + port + "; press Enter to close them");
+                        try {
+                            Await.until(Poke::enterPressed, Duration.ofMinutes(10), "Enter");
+                        } catch (AssertionError tenMinutes) {
+                            say("10 minutes passed: closing them");
+                        }
+                    }
+                }
+                default -> fail(usage);
+            }
+        } catch (IOException | AssertionError e) {
+            fail(args[0] + " on 127.0.0.1:" + port + ": " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static boolean enterPressed() {
+        try {
+            return System.in.available() > 0;
+        } catch (IOException closed) {
+            return true;
+        }
+    }
+
+    private static int number(String text, String name, int low, int high) {
+        if (!text.matches("[0-9]{1,6}") || Integer.parseInt(text) < low || Integer.parseInt(text) > high) {
+            fail(name + " must be a number from " + low + " to " + high + ", not '" + text + "'");
+        }
+        return Integer.parseInt(text);
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+
+    private static void fail(String problem) {
+        System.err.println("client: " + problem);
+        System.exit(2);
+    }
+}
