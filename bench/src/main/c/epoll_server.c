@@ -11,18 +11,14 @@
  *
  * usage: epoll-server [port [backlog]]   (defaults 8080 and 1, as the article)
  */
-#define _GNU_SOURCE
+#include "common.h"
 #include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include "cli.h"
 
-static const char RESPONSE[] =
-    "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\n"
-    "Content-Type: text/plain\r\nContent-Length: 13\r\n\r\n"
-    "Hello, world!";
+static const char RESPONSE[] = HEADER BODY;
 #define RESPONSE_LEN (sizeof RESPONSE - 1) /* 114 */
 #define REQUEST_CAP 8192                   /* a request longer than this is cut off */
 #define MAX_EVENTS 64
@@ -52,10 +48,6 @@ static void drop(int fd, const char *why) {
     if (close(fd) < 0) fprintf(stderr, "close(fd %d): %s\n", fd, strerror(errno)); /* never retried */
     free(conns[fd]);
     conns[fd] = NULL;
-}
-
-static int has_eol(const struct conn *c) {
-    return memmem(c->request, c->len, "\n\n", 2) || memmem(c->request, c->len, "\n\r\n", 3);
 }
 
 int main(int argc, char **argv) {
@@ -128,7 +120,7 @@ int main(int argc, char **argv) {
                     continue;
                 }
                 c->len += (size_t) got;
-                if (has_eol(c)) {
+                if (has_eol(c->request, c->len)) {
                     rewatch(fd, EPOLLOUT);
                 } else if (c->len == REQUEST_CAP) {
                     fprintf(stderr, "fd %d: hung up on after %zu bytes, no complete request\n", fd, c->len);

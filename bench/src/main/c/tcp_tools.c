@@ -27,7 +27,7 @@
  *       (5,000 each) with IP_BIND_ADDRESS_NO_PORT; FROM "one" connects them
  *       all from 127.0.0.1, as a plain client would.
  */
-#define _GNU_SOURCE
+#include "common.h"
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -35,12 +35,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
-#include "cli.h"
 
-static const char HEADER[] =
-    "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\n"
-    "Content-Type: text/plain\r\nContent-Length: 13\r\n\r\n";
-static const char BODY[] = "Hello, world!";
 static const char REQUEST[] = "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
 
 static long long now_ns(void) {
@@ -72,10 +67,6 @@ static size_t recv_full(int fd, char *buf, size_t cap, size_t len) {
         got += (size_t) n;
     }
     return got;
-}
-
-static int has_eol(const char *b, size_t len) {
-    return memmem(b, len, "\n\n", 2) || memmem(b, len, "\n\r\n", 3);
 }
 
 static int tcp_socket(int flags) {

@@ -1,4 +1,6 @@
-/* What the bench's C programs share: one clear line and exit code 2, as the chapters. */
+/* What the bench's C programs share: the article's bytes, the end of a request,
+   and one clear line with exit code 2 for a bad argument, as the chapters. */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,4 +24,13 @@ static int parse(const char *s, long lo, long hi, const char *what) {
 static void die(const char *call) {
     fprintf(stderr, "%s: %s: %s\n", program, call, strerror(errno));
     exit(2);
+}
+
+/* The article's 114-byte response, as its header and its body. */
+#define HEADER "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\n"
+#define BODY "Hello, world!"
+
+/* The chapters' end of a request: "\n\n" or "\n\r\n" anywhere in it. */
+static int has_eol(const char *b, size_t len) {
+    return memmem(b, len, "\n\n", 2) || memmem(b, len, "\n\r\n", 3);
 }
