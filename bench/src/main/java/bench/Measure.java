@@ -35,8 +35,8 @@ final class Measure {
     }
 
     static Cpu cpu(long pid) {
-        String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
-        return new Cpu(Proc.statField(stat, 14), Proc.statField(stat, 15), jitTicks(pid));
+        long sys = Proc.systemTicks(pid);
+        return new Cpu(Proc.cpuTicks(pid) - sys, sys, jitTicks(pid));
     }
 
     /** The kernel's TcpExt counters (whole machine: other TCP traffic shows up too). */
@@ -116,22 +116,9 @@ final class Measure {
         return seconds;
     }
 
-    /** CPU ticks of a JVM's JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre"); 0 for other processes. */
+    /** CPU ticks of a JVM's JIT compiler threads; 0 for other processes. */
     static long jitTicks(long pid) {
-        long ticks = 0;
-        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    if (stat.contains("(C1 CompilerThre") || stat.contains("(C2 CompilerThre")) ticks += Proc.parseCpuTicks(stat);
-                } catch (IOException ended) {
-                    // the thread ended meanwhile
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ticks;
+        return Proc.threadCpuTicks(pid, "C1 CompilerThre", "C2 CompilerThre");
     }
 
     /** The same raw columns for every load row, one CSV line per run, after the experiment's own. */
