@@ -31,10 +31,19 @@ final class Charts {
         System.setProperty("java.awt.headless", "true");
     }
 
-    /** An axis: its label and whether it is logarithmic. */
-    record Axis(String label, boolean log) {
+    /** An axis: its label, whether it is logarithmic, and its range (NaN: fitted to the data). */
+    record Axis(String label, boolean log, double lo, double hi) {
+        Axis(String label, boolean log) {
+            this(label, log, Double.NaN, Double.NaN);
+        }
+
         ValueAxis make() {
-            if (!log) return new NumberAxis(label);
+            ValueAxis axis = log ? logAxis() : new NumberAxis(label);
+            if (!Double.isNaN(lo)) axis.setRange(lo, hi);
+            return axis;
+        }
+
+        private LogAxis logAxis() {
             LogAxis axis = new LogAxis(label);
             axis.setSmallestValue(0.01);
             // One tick per decade, labelled with the value itself (0.1, 1, 10), not the exponent.

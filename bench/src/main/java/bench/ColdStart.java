@@ -75,7 +75,7 @@ final class ColdStart {
         batches.forEach(b -> raw.add(b.curve(), b.rep(), b.servedBefore(), b.cpuUs(), b.jitUs(), b.failed()));
         raw.writeCsv(Page.file("cold.csv"));
         List<String> cols = new ArrayList<>(List.of("requests served before the batch"));
-        curves.forEach(c -> cols.add(c.label() + " µs/req" + (c.server().onJvm() ? " (of which JIT)" : "")));
+        curves.forEach(c -> cols.add(c.label() + " µs/req" + (c.server().onJvm() ? ", JIT's part" : "")));
         Table t = new Table(cols.toArray(String[]::new));
         List<Charts.Line> lines = new ArrayList<>();
         for (int b = 0; b < s.batches(); b++) {
@@ -84,7 +84,7 @@ final class ColdStart {
             for (Curve c : curves) {
                 Spread cpu = cell(batches, c.label(), served, Batch::cpuUs);
                 row.add(cpu == null || !c.server().onJvm() ? cpu
-                        : Table.format(cpu) + " (" + Table.format(cell(batches, c.label(), served, Batch::jitUs)) + ")");
+                        : Table.format(cpu) + ", JIT " + Table.number(cell(batches, c.label(), served, Batch::jitUs).median()));
             }
             t.add(row.toArray());
         }

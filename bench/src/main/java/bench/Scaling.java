@@ -105,7 +105,10 @@ final class Scaling {
             }
         }
         Charts.draw("perf-scaling.png", "One active client's median latency against idle connections held open",
-                new Charts.Axis("idle connections (log scale; 0 is drawn at 10)", true), new Charts.Axis("p50 latency, µs (log scale)", true),
+                new Charts.Axis("idle connections (log scale; 0 is drawn at 10)", true),
+                // Three decades at least, so that a flat line looks flat and a growing one has room.
+                new Charts.Axis("p50 latency, µs (log scale)", true, 10, Math.max(10_000, 2 * lines.stream()
+                        .flatMapToDouble(l -> java.util.Arrays.stream(l.y())).filter(v -> !Double.isNaN(v)).max().orElse(0))),
                 lines, null, null);
         trap(points, kmax, d);
         Table mem = new Table("server", "idle", "RSS bytes/conn", "live heap bytes/conn", "kernel socket objects bytes/conn (both ends)",
