@@ -13,7 +13,7 @@ server = $(call chapter,$(1))/src/main/java/workbook/Server.java
 
 LABS = $(JAVA) -Dworkbook.root=. -cp docs-check/target/classes:$$(cat docs-check/target/classpath.txt) docs.Labs
 
-.PHONY: help build test run diff docs lab client bench clean
+.PHONY: help build test run diff docs diagrams lab client bench clean
 
 help: ## list the targets
 	@echo "The epoll workbook: the article's six servers, in Java. Targets:"
@@ -22,6 +22,7 @@ help: ## list the targets
 	@echo "  make run N=<1..6> [PORT=8080] [BACKLOG=1]   build, then run chapter N in the foreground (Ctrl-C stops it)"
 	@echo "  make diff A=<1..6> B=<1..6>                 what changed from chapter A to chapter B"
 	@echo "  make docs                                   regenerate the step diffs in docs/diffs (unified and side by side)"
+	@echo "  make diagrams [ALL=1]                       render docs/**/diagrams/*.dot to SVG with Graphviz (the stale ones, or all)"
 	@echo "  make lab [L=<name>] [ZH=1]                  list the labs, or break a chapter on purpose and run its tests"
 	@echo "  make lab L=<name> RUN=1 [PORT=8080]         run that broken chapter in the foreground (Ctrl-C stops it)"
 	@echo "  make client C=<kind> [PORT=8080] [N=100]    poke a running server: reset, half-close, flood, undecodable, dribble, idle"
@@ -49,6 +50,11 @@ diff:
 # The step diffs of the lineage; docs-check's test fails when they are stale.
 docs:
 	$(JAVA) docs-check/src/main/java/docs/StepDiffs.java . docs/diffs
+
+# The pictures: Graphviz renders each docs/**/diagrams/NAME.dot into NAME.svg, stamped with the
+# source's SHA-256; docs-check's test fails when a stamp no longer matches (it needs no Graphviz).
+diagrams:
+	$(JAVA) docs-check/src/main/java/docs/Diagrams.java . $(if $(ALL),--all)
 
 # A lab patches a copy of a chapter under target/labs/ (never the chapter itself).
 lab:
