@@ -1,6 +1,6 @@
 package bench;
 
-/** Command-line helpers shared by the servers and tools: one clear line and exit 2, no stack trace. */
+/** Command-line helpers shared by the generator and the java.nio reference: one clear line and exit 2, no stack trace. */
 final class Cli {
     static int intArg(String s, int lo, int hi, String what) {
         return (int) numberArg(s, Integer::parseInt, lo, hi, what);

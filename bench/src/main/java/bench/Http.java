@@ -2,25 +2,19 @@ package bench;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import testkit.Article;
 
-/** The article's bytes on the wire, and the rules for judging a reply. */
+/** The article's bytes on the wire, as the generator and the java.nio reference use them. */
 final class Http {
-    /** The article's exact 114-byte HTTP/1.0 response. */
-    static final byte[] RESPONSE = ("HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\n"
-            + "Content-Type: text/plain\r\nContent-Length: 13\r\n\r\n"
-            + "Hello, world!").getBytes(StandardCharsets.US_ASCII);
+    /** The article's 114-byte response, read-only and direct (a channel write copies nothing): duplicate() per use. */
+    static final ByteBuffer RESPONSE = ByteBuffer.allocateDirect(Article.RESPONSE.length).put(Article.RESPONSE).flip()
+            .asReadOnlyBuffer();
 
-    /** Read-only and direct, so a channel write copies nothing; duplicate() per use. */
-    static final ByteBuffer RESPONSE_BUFFER = direct(RESPONSE);
-
-    /** What ab sends, give or take the agent's name. */
-    static byte[] request(String hostPort) {
-        return ("GET / HTTP/1.0\r\nHost: " + hostPort + "\r\nUser-Agent: bench\r\nAccept: */*\r\n\r\n")
+    /** What ab sends, give or take the agent's name; {@code padding} bytes of an extra header make it longer. */
+    static byte[] request(String hostPort, int padding) {
+        String pad = padding > 0 ? "X-Padding: " + "x".repeat(padding) + "\r\n" : "";
+        return ("GET / HTTP/1.0\r\nHost: " + hostPort + "\r\nUser-Agent: bench\r\nAccept: */*\r\n" + pad + "\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
-    }
-
-    static ByteBuffer direct(byte[] bytes) {
-        return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
     }
 
     /** The chapters' end of request: "\n\n" or "\n\r\n" among the first len bytes. */

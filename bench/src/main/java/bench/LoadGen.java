@@ -1,7 +1,6 @@
 package bench;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,16 +25,21 @@ import org.HdrHistogram.Histogram;
  * out the kernel's 1, 3, 7, 15 s retransmits behind a full accept queue) is
  * counted as a timeout and its slot starts a new request.
  *
- * <p>usage: {@code LoadGen [-c 100] [-n 20000 | -t SECONDS] [-s DEADLINE_S] [-w THREADS] http://127.0.0.1:PORT/}
- * (defaults: c 1, n 1, deadline 30 s as ab's, 2 worker threads or c if fewer)
+ * <p>usage: {@code LoadGen [-c 100] [-n 20000 | -t SECONDS] [-s DEADLINE_S] [-w THREADS] [-p BYTES] http://127.0.0.1:PORT/}
+ * (defaults: c 1, n 1, deadline 30 s as ab's, 2 worker threads or c if fewer; -p pads the request
+ * with a header of that many bytes)
  */
 public final class LoadGen {
 
     static final int DEFAULT_THREADS = 2;
 
-    /** What to run. {@code requests > 0} means -n mode, otherwise {@code duration} applies. */
+    /**
+     * What to run: {@code requests > 0} means -n mode, otherwise {@code durationNanos} applies.
+     * {@code padding} adds a header of that many bytes to the request (0: the plain request).
+     * Made by {@link #of} and the with-ers, which change one field each.
+     */
     public record Config(InetSocketAddress target, int concurrency, long requests, long durationNanos,
-                         long deadlineNanos, int threads, String label, boolean progress) {
+                         long deadlineNanos, int threads, String label, boolean verbose, int padding) {
         public Config {
             if (!target.getAddress().isLoopbackAddress()) {
                 throw new IllegalArgumentException("load goes to loopback addresses only, not " + target);
@@ -48,22 +52,47 @@ public final class LoadGen {
             }
         }
 
-        static Config forDuration(int port, int concurrency, double seconds, double deadlineSeconds, String label) {
-            return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), concurrency, 0,
-                    nanos(seconds), nanos(deadlineSeconds), defaultThreads(concurrency), label, true);
-        }
-
-        static Config forRequests(int port, int concurrency, long requests, double deadlineSeconds, String label) {
-            return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), concurrency, requests,
-                    0, nanos(deadlineSeconds), defaultThreads(concurrency), label, true);
-        }
-
         /**
-         * Two workers: most of a client's cost is the kernel's TCP work, which one
-         * thread cannot spread over both cores; ab, with one, saturates one core.
+         * {@code concurrency} requests in flight for 1 s, a 30 s deadline (ab's), and two worker threads
+         * (or one for c=1): most of a client's cost is the kernel's TCP work, which one thread cannot
+         * spread over both cores; ab, with one, saturates one core.
          */
-        static int defaultThreads(int concurrency) {
-            return Math.min(DEFAULT_THREADS, concurrency);
+        static Config of(int concurrency) {
+            return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), concurrency, 0, nanos(1), nanos(30),
+                    Math.min(DEFAULT_THREADS, concurrency), "c=" + concurrency, true, 0);
+        }
+
+        Config port(int port) {
+            return new Config(new InetSocketAddress(target.getAddress(), port), concurrency, requests, durationNanos,
+                    deadlineNanos, threads, label, verbose, padding);
+        }
+
+        Config requests(long n) {
+            return new Config(target, concurrency, n, 0, deadlineNanos, threads, label, verbose, padding);
+        }
+
+        Config seconds(double s) {
+            return new Config(target, concurrency, 0, nanos(s), deadlineNanos, threads, label, verbose, padding);
+        }
+
+        Config deadline(double s) {
+            return new Config(target, concurrency, requests, durationNanos, nanos(s), threads, label, verbose, padding);
+        }
+
+        Config threads(int n) {
+            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, n, label, verbose, padding);
+        }
+
+        Config label(String l) {
+            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, threads, l, verbose, padding);
+        }
+
+        Config quiet() {
+            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, threads, label, false, padding);
+        }
+
+        Config padding(int bytes) {
+            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, threads, label, verbose, bytes);
         }
 
         /** The same load as a command line, for the page. */
@@ -71,11 +100,7 @@ public final class LoadGen {
             return "bench.LoadGen -c " + concurrency
                     + (requests > 0 ? " -n " + requests : " -t " + Cli.plain(durationNanos / 1e9))
                     + " -s " + Cli.plain(deadlineNanos / 1e9) + " -w " + threads
-                    + " http://127.0.0.1:PORT/";
-        }
-
-        Config withThreads(int n) {
-            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, n, label, progress);
+                    + (padding > 0 ? " -p " + padding : "") + " http://127.0.0.1:PORT/";
         }
 
         private static long nanos(double seconds) {
@@ -167,9 +192,7 @@ public final class LoadGen {
             Thread t = new Thread(w, "loadgen-" + i);
             threads.add(t);
         }
-        Progress progress = config.progress() ? new Progress(config, workers, shared.start) : null;
         threads.forEach(Thread::start);
-        if (progress != null) progress.start();
         Result total = new Result();
         for (int i = 0; i < threads.size(); i++) {
             join(threads.get(i));
@@ -181,7 +204,10 @@ public final class LoadGen {
         total.elapsedNanos = end - shared.start;
         total.windowNanos = config.requests() > 0 ? total.elapsedNanos : config.durationNanos();
         if (config.requests() > 0) total.okInWindow = total.count(Outcome.OK);
-        if (progress != null) progress.finish(total);
+        if (config.verbose()) {
+            System.err.printf(Locale.ROOT, "  %-28s %5.1f s %,10d ok %,8.0f/s  errors: %s%n", config.label(),
+                    total.elapsedNanos / 1e9, total.count(Outcome.OK), total.rate(), total.errorSummary());
+        }
         return total;
     }
 
@@ -206,7 +232,7 @@ public final class LoadGen {
     /** One request in flight; slots are reused, channels are not. */
     private static final class Slot {
         final ByteBuffer request;
-        final ByteBuffer reply = ByteBuffer.allocateDirect(Http.RESPONSE.length + 1); // +1 spots a longer reply
+        final ByteBuffer reply = ByteBuffer.allocateDirect(Http.RESPONSE.capacity() + 1); // +1 spots a longer reply
         SocketChannel channel;
         SelectionKey key;
         long start;
@@ -222,11 +248,9 @@ public final class LoadGen {
         private static final long SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
         private final Shared shared;
         private final Slot[] slots;
-        private final ByteBuffer expected = Http.RESPONSE_BUFFER.duplicate();
+        private final ByteBuffer expected = Http.RESPONSE.duplicate();
         private final List<Slot> free = new ArrayList<>();
         final Result result = new Result();
-        volatile long done;
-        volatile long ok;
         long lastEnd;
         Throwable failure;
         private Selector selector;
@@ -236,8 +260,8 @@ public final class LoadGen {
             this.shared = shared;
             this.slots = new Slot[n];
             InetSocketAddress t = shared.config.target();
-            byte[] request = Http.request(t.getHostString() + ":" + t.getPort());
-            for (int i = 0; i < n; i++) slots[i] = new Slot(Http.direct(request));
+            byte[] request = Http.request(t.getHostString() + ":" + t.getPort(), shared.config.padding());
+            for (int i = 0; i < n; i++) slots[i] = new Slot(ByteBuffer.allocateDirect(request.length).put(request).flip());
             lastEnd = shared.start;
         }
 
@@ -355,65 +379,10 @@ public final class LoadGen {
             if (outcome == Outcome.OK) {
                 result.latency.recordValue(Math.min((now - s.start) / 1000, result.latency.getHighestTrackableValue()));
                 if (now <= shared.windowEnd) result.okInWindow++;
-                ok++;
             }
-            done++;
             lastEnd = now;
             busy--;
             free.add(s);
-        }
-    }
-
-    /** A once-a-second progress line on stderr (rewritten in place on a terminal). */
-    private static final class Progress extends Thread {
-        private final Config config;
-        private final List<Worker> workers;
-        private final long start;
-        private final boolean terminal = System.console() != null;
-        private final PrintStream err = System.err;
-
-        Progress(Config config, List<Worker> workers, long start) {
-            super("loadgen-progress");
-            setDaemon(true);
-            this.config = config;
-            this.workers = workers;
-            this.start = start;
-        }
-
-        @Override
-        public void run() {
-            long lastOk = 0;
-            int tick = 0;
-            while (!isInterrupted()) {
-                try {
-                    Thread.sleep(1000);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                tick++;
-                long ok = 0;
-                long done = 0;
-                for (Worker w : workers) {
-                    ok += w.ok;
-                    done += w.done;
-                }
-                String line = String.format(Locale.ROOT, "  %-28s %5.1f s %,10d ok %,8d/s %,8d errors",
-                        config.label(), (System.nanoTime() - start) / 1e9, ok, ok - lastOk, done - ok);
-                lastOk = ok;
-                if (terminal) {
-                    err.print("\r" + line);
-                } else if (tick % 5 == 0) {
-                    err.println(line);
-                }
-                err.flush();
-            }
-        }
-
-        void finish(Result r) {
-            interrupt();
-            String line = String.format(Locale.ROOT, "  %-28s %5.1f s %,10d ok %,8.0f/s  errors: %s",
-                    config.label(), r.elapsedNanos / 1e9, r.count(Outcome.OK), r.rate(), r.errorSummary());
-            err.println((terminal ? "\r" : "") + line + (terminal ? "\033[K" : ""));
         }
     }
 
@@ -433,6 +402,7 @@ public final class LoadGen {
         double t = 0;
         double deadline = 30; // ab's default -s
         int threads = DEFAULT_THREADS;
+        int padding = 0;
         String url = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -443,6 +413,7 @@ public final class LoadGen {
                 case "-t" -> t = Cli.doubleArg(args[++i], 0.1, 3600, "seconds");
                 case "-s" -> deadline = Cli.doubleArg(args[++i], 0.1, 3600, "deadline seconds");
                 case "-w" -> threads = Cli.intArg(args[++i], 1, 64, "threads");
+                case "-p" -> padding = Cli.intArg(args[++i], 0, 1 << 20, "padding bytes");
                 default -> {
                     if (a.startsWith("-") || url != null) throw Cli.fail(usage());
                     url = a;
@@ -457,14 +428,14 @@ public final class LoadGen {
             throw Cli.fail("this generator only loads this machine's loopback addresses, not " + uri.getHost());
         }
         if (n == 0 && t == 0) n = 1;
-        Config config = new Config(target, c, n, (long) (t * 1e9), (long) (deadline * 1e9),
-                Math.min(threads, c), "c=" + c, true);
+        Config config = new Config(target, c, n, (long) (t * 1e9), (long) (deadline * 1e9), Math.min(threads, c), "c=" + c,
+                true, padding);
         Result r = run(config);
         System.out.println(report(config, r));
     }
 
     private static String usage() {
-        return "usage: LoadGen [-c concurrency] [-n requests | -t seconds] [-s deadline-seconds] [-w threads] http://127.0.0.1:PORT/";
+        return "usage: LoadGen [-c concurrency] [-n requests | -t seconds] [-s deadline-seconds] [-w threads] [-p padding-bytes] http://127.0.0.1:PORT/";
     }
 
     static String report(Config config, Result r) {

@@ -1,56 +1,77 @@
 package bench;
 
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The experiments' entry point, used by bench/run.sh:
- * {@code Main [--full] [all | page | EXPERIMENT...]}. "all" runs every
- * experiment and then writes docs/performance.md; naming experiments runs
- * only those (their sections are saved; "page" re-assembles the page).
+ * {@code Main [--full] [all | page | EXPERIMENT...]}. "all" (the default)
+ * runs every experiment; naming some runs only those. Either way the page is
+ * then rendered again from every experiment's saved figures.
  */
 public final class Main {
-    static final List<Experiment> EXPERIMENTS = List.of(new Chapters(), new Backlog(), new Idle(), new Cork(), new Nagle(), new Modes());
+    /** An experiment: runs its rows, saves its raw CSV and its figures for the page ({@link Page.Data}). */
+    interface Experiment {
+        void run(Settings s) throws IOException;
+    }
 
-    public static void main(String[] args) {
+    static final Map<String, Experiment> EXPERIMENTS = new LinkedHashMap<>();
+
+    static {
+        EXPERIMENTS.put("throughput", Throughput::run);
+        EXPERIMENTS.put("backlog", Backlog::run);
+        EXPERIMENTS.put("scaling", Scaling::run);
+        EXPERIMENTS.put("cold", ColdStart::run);
+        EXPERIMENTS.put("modes", Modes::run);
+        EXPERIMENTS.put("cork", Cork::run);
+        EXPERIMENTS.put("nagle", Nagle::run);
+    }
+
+    public static void main(String[] args) throws IOException {
         Settings s = Settings.QUICK;
         List<String> names = new ArrayList<>();
         for (String a : args) {
             if (a.equals("--full")) {
                 s = Settings.FULL;
-            } else if (a.equals("all") || a.equals("page") || EXPERIMENTS.stream().anyMatch(e -> e.name().equals(a))) {
+            } else if (a.equals("all") || a.equals("page") || EXPERIMENTS.containsKey(a)) {
                 names.add(a);
             } else {
-                throw Cli.fail("unknown experiment '" + a + "'; known: all, page, "
-                        + String.join(", ", EXPERIMENTS.stream().map(Experiment::name).toList()));
+                throw Cli.fail("unknown experiment '" + a + "'; known: all, page, " + String.join(", ", EXPERIMENTS.keySet()));
             }
         }
-        if (names.isEmpty()) names.add("all");
+        boolean all = names.isEmpty() || names.contains("all");
         long start = System.nanoTime();
-        boolean all = names.contains("all");
         if (all) {
-            Results.clear(); // the page must hold this run's figures only
-            Page.writeMachine(s);
+            Page.clear(); // the page must hold this run's figures only
+            Page.machine(s, "make bench" + (s.full() ? " FULL=1" : ""));
         }
         List<String> failed = new ArrayList<>();
-        for (Experiment e : EXPERIMENTS) {
-            if (all || names.contains(e.name())) {
-                System.err.printf(Locale.ROOT, "== %s (%s set, %.0f s so far)%n", e.name(), s.name(), (System.nanoTime() - start) / 1e9);
-                try {
-                    e.run(s);
-                } catch (RuntimeException x) {
-                    // One broken experiment must not cost the others; the page says "Not run" for it.
-                    failed.add(e.name());
-                    x.printStackTrace();
-                }
+        for (var e : EXPERIMENTS.entrySet()) {
+            if (!all && !names.contains(e.getKey())) continue;
+            System.err.printf(Locale.ROOT, "== %s (%s set, %.0f s so far)%n", e.getKey(), s.name(), (System.nanoTime() - start) / 1e9);
+            try {
+                e.getValue().run(s);
+            } catch (RuntimeException | AssertionError | IOException x) {
+                // One broken experiment must not cost the others; the page says it failed.
+                failed.add(e.getKey());
+                x.printStackTrace();
+                new Page.Data(e.getKey()).put("failed", String.valueOf(x.getMessage()).lines().findFirst().orElse("")).save();
             }
         }
-        if (all || names.contains("page")) Page.write(EXPERIMENTS, s, all ? (System.nanoTime() - start) / 60e9 : Double.NaN);
+        Page.write(all ? (System.nanoTime() - start) / 60e9 : Double.NaN);
         if (!failed.isEmpty()) {
             System.err.println("bench: failed: " + String.join(", ", failed));
             System.exit(1);
         }
+    }
+
+    /** How to re-run one experiment, as the page shows it. */
+    static String command(String experiment, Settings s) {
+        return "bench/run.sh " + (s.full() ? "--full " : "") + experiment;
     }
 
     private Main() {}

@@ -1,137 +1,155 @@
 package bench;
 
-import bench.Harness.Running;
-import bench.Harness.Server;
+import bench.Server.Running;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
+import java.util.Map;
 import testkit.Proc;
 
 /**
- * One measured load row, the same way for every experiment: start a fresh
- * server, warm it up, then run the load with the server's CPU time and the
- * kernel's TCP counters read around it.
+ * One measured load row, the same way for every experiment: a server,
+ * warmed up, then the load with the server's CPU time and the kernel's TCP
+ * counters read around it. Per-process /proc readings that tests use too
+ * come from testkit's {@link Proc}.
  */
 final class Measure {
+    /** Clock ticks per second of /proc/PID/stat's CPU times: USER_HZ, 100 on Linux ({@code getconf CLK_TCK}). */
+    static final double HZ = 100;
     private static final long SELF = ProcessHandle.current().pid();
 
+    /** A process's CPU time in ticks: user, system, and the part of both spent by a JVM's JIT compiler threads. */
+    record Cpu(long user, long sys, long jit) {
+        Cpu minus(Cpu o) {
+            return new Cpu(user - o.user, sys - o.sys, jit - o.jit);
+        }
+
+        long total() {
+            return user + sys;
+        }
+    }
+
+    static Cpu cpu(long pid) {
+        long sys = Proc.systemTicks(pid);
+        return new Cpu(Proc.cpuTicks(pid) - sys, sys, jitTicks(pid));
+    }
+
+    /** The kernel's TcpExt counters (whole machine: other TCP traffic shows up too). */
+    record Tcp(long overflows, long drops, long synRetrans) {
+        Tcp minus(Tcp o) {
+            return new Tcp(overflows - o.overflows, drops - o.drops, synRetrans - o.synRetrans);
+        }
+    }
+
+    static Tcp tcp() {
+        // /proc/net/netstat: a "TcpExt:" line of names, then one of values.
+        List<String> lines = read(Path.of("/proc/net/netstat")).lines().filter(l -> l.startsWith("TcpExt:")).toList();
+        String[] names = lines.get(0).split("\\s+");
+        String[] values = lines.get(1).split("\\s+");
+        Map<String, Long> c = new HashMap<>();
+        for (int i = 1; i < names.length; i++) c.put(names[i], Long.parseLong(values[i]));
+        return new Tcp(c.get("ListenOverflows"), c.get("ListenDrops"), c.get("TCPSynRetrans"));
+    }
+
     /** A server under one load run, and what the counters said. */
-    record Row(Server server, int backlog, int rep, LoadGen.Config config, LoadGen.Result result,
-               Counters.Snapshot delta, long clientTicks, long rssKiB, int timeWaitAtStart, double warmupSeconds) {
+    record Row(Server server, int backlog, LoadGen.Config config, LoadGen.Result result, Cpu cpu, Tcp tcp,
+               long clientTicks, double warmupSeconds) {
         long ok() {
             return result.count(Outcome.OK);
         }
 
+        /** Ticks per OK reply in microseconds. */
+        double us(long ticks) {
+            return ok() == 0 ? Double.NaN : ticks / HZ * 1e6 / ok();
+        }
+
         /** Server CPU time (user + system, all threads) per OK reply, in microseconds. */
-        double serverCpuUs() {
-            return ok() == 0 ? Double.NaN : delta.cpuSeconds() * 1e6 / ok();
-        }
-
-        /** The part of {@link #serverCpuUs()} spent by the JVM's JIT compiler threads. */
-        double jitCpuUs() {
-            return ok() == 0 ? Double.NaN : (double) delta.jitTicks() / Counters.CLK_TCK * 1e6 / ok();
-        }
-
-        /** The generator's (this JVM's) CPU time per OK reply, in microseconds. */
-        double clientCpuUs() {
-            return ok() == 0 ? Double.NaN : (double) clientTicks / Counters.CLK_TCK * 1e6 / ok();
+        double cpuUs() {
+            return us(cpu.total());
         }
     }
 
-    /** Runs {@code config} (its port is replaced) against a fresh {@code server}, warmed up within {@code s}' bounds. */
-    static Row load(Server server, int backlog, int rep, LoadGen.Config config, Settings s) {
-        return load(server, backlog, rep, config, s, s.warmupMax());
-    }
-
-    /** As above, with the warm-up allowed up to {@code warmupMax} seconds. */
-    static Row load(Server server, int backlog, int rep, LoadGen.Config config, Settings s, double warmupMax) {
-        int tw = Counters.timeWait();
-        try (Running r = Harness.start(server, backlog)) {
-            double warm = warmUp(r, config.concurrency(), s.warmup(), warmupMax);
-            return measure(r, rep, config, tw, warm);
+    /** Runs {@code config} against a fresh server, warmed up for s.warmup() to {@code warmupMax} seconds. */
+    static Row fresh(Server server, int backlog, LoadGen.Config config, Settings s, double warmupMax) {
+        try (Running r = server.start(backlog)) {
+            return run(r, config, warmUp(r, config.concurrency(), s.warmup(), warmupMax));
         }
     }
 
-    /** Measures one run against an already started (and warmed) server. */
-    static Row measure(Running r, int rep, LoadGen.Config config, int timeWaitAtStart, double warmupSeconds) {
-        LoadGen.Config c = new LoadGen.Config(new java.net.InetSocketAddress(config.target().getAddress(), r.port()),
-                config.concurrency(), config.requests(), config.durationNanos(), config.deadlineNanos(),
-                config.threads(), config.label(), config.progress());
-        Counters.Snapshot before = Counters.snapshot(r.pid());
-        long selfBefore = Proc.cpuTicks(SELF);
+    /** Measures one run against a started server. */
+    static Row run(Running r, LoadGen.Config config, double warmupSeconds) {
+        LoadGen.Config c = config.port(r.port());
+        Cpu before = cpu(r.pid());
+        Tcp tcpBefore = tcp();
+        long self = Proc.cpuTicks(SELF);
         LoadGen.Result result = LoadGen.run(c);
-        long selfTicks = Proc.cpuTicks(SELF) - selfBefore;
-        Counters.Snapshot delta = Counters.snapshot(r.pid()).minus(before);
-        return new Row(r.server(), r.backlog(), rep, c, result, delta, selfTicks, Proc.rssKiB(r.pid()), timeWaitAtStart,
+        long selfTicks = Proc.cpuTicks(SELF) - self;
+        return new Row(r.server(), r.backlog(), c, result, cpu(r.pid()).minus(before), tcp().minus(tcpBefore), selfTicks,
                 warmupSeconds);
     }
 
     /**
      * Load before measuring, so JVM servers (and this generator) run compiled
      * code: at least {@code minSeconds}, then on in half-second steps while the
-     * server's JIT compiler threads are still busy (over 5% of a core), up to
-     * {@code maxSeconds}. Concurrency at most the backlog, so the warm-up itself
-     * does not overflow a small accept queue and wait out SYN retransmits.
-     * Returns the seconds spent.
+     * server's JIT compiler threads are busy (over 5% of a core; quiet means two
+     * quiet steps in a row), up to {@code maxSeconds}. Concurrency at most the
+     * backlog, so the warm-up does not overflow a small accept queue. Returns the seconds spent.
      */
     static double warmUp(Running r, int concurrency, double minSeconds, double maxSeconds) {
-        if (minSeconds <= 0) return 0;
-        int c = Math.max(1, Math.min(concurrency, r.backlog()));
+        LoadGen.Config w = LoadGen.Config.of(Math.max(1, Math.min(concurrency, r.backlog()))).port(r.port()).deadline(1).quiet();
         long start = System.nanoTime();
-        warmLoad(r, c, minSeconds);
-        // The JIT works in bursts: quiet means two quiet half-seconds in a row.
+        LoadGen.run(w.seconds(minSeconds));
         int quiet = 0;
-        boolean busy = true;
         while (quiet < 2 && (System.nanoTime() - start) / 1e9 < maxSeconds) {
-            long jit = Counters.jitTicks(r.pid());
-            warmLoad(r, c, 0.5);
-            busy = Counters.jitTicks(r.pid()) - jit > 0.05 * 0.5 * Counters.CLK_TCK;
-            quiet = busy ? 0 : quiet + 1;
+            long jit = jitTicks(r.pid());
+            LoadGen.run(w.seconds(0.5));
+            quiet = jitTicks(r.pid()) - jit > 0.05 * 0.5 * HZ ? 0 : quiet + 1;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.err.printf(Locale.ROOT, "  warm-up %-20s %5.1f s at c=%d%s%n", r.server().name().toLowerCase(), seconds, c,
-                busy && maxSeconds > minSeconds ? " (JIT still busy)" : "");
+        System.err.printf(Locale.ROOT, "  warm-up %-20s %5.1f s%s%n", r.server().name().toLowerCase(), seconds,
+                quiet < 2 && maxSeconds > minSeconds ? " (JIT still busy)" : "");
         return seconds;
     }
 
-    /** The adaptive warm-up with this run's bounds. */
-    static double warmUp(Running r, int concurrency, Settings s) {
-        return warmUp(r, concurrency, s.warmup(), s.warmupMax());
+    /** CPU ticks of a JVM's JIT compiler threads; 0 for other processes. */
+    static long jitTicks(long pid) {
+        return Proc.threadCpuTicks(pid, "C1 CompilerThre", "C2 CompilerThre");
     }
 
-    private static void warmLoad(Running r, int c, double seconds) {
-        LoadGen.Config w = LoadGen.Config.forDuration(r.port(), c, seconds, 1, "warm-up");
-        LoadGen.run(new LoadGen.Config(w.target(), w.concurrency(), 0, w.durationNanos(), w.deadlineNanos(), w.threads(),
-                w.label(), false));
-    }
-
-    /** The same raw columns for every load row, one CSV line per run. */
+    /** The same raw columns for every load row, one CSV line per run, after the experiment's own. */
     static Table rawTable(String... extraColumns) {
         List<String> cols = new ArrayList<>(List.of(extraColumns));
-        cols.addAll(List.of("server", "backlog", "concurrency", "rep", "load", "seconds", "requests", "ok"));
+        cols.addAll(List.of("server", "backlog", "load", "seconds", "requests", "ok"));
         for (Outcome o : Outcome.values()) if (o != Outcome.OK) cols.add(o.name().toLowerCase());
-        cols.addAll(List.of("req_per_s", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "server_cpu_s",
-                "server_cpu_us_per_req", "server_jit_cpu_us_per_req", "client_cpu_us_per_req", "listen_overflows",
-                "listen_drops", "syn_retrans", "server_rss_kib", "time_wait_at_start", "warmup_s"));
+        cols.addAll(List.of("req_per_s", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "server_user_ticks",
+                "server_sys_ticks", "server_jit_ticks", "server_cpu_us_per_req", "client_cpu_us_per_req", "listen_overflows",
+                "listen_drops", "syn_retrans", "warmup_s"));
         return new Table(cols.toArray(String[]::new));
     }
 
     static void addRaw(Table raw, Row row, Object... extraCells) {
-        List<Object> cells = new ArrayList<>(List.of(extraCells));
+        List<Object> cells = new ArrayList<>(java.util.Arrays.asList(extraCells));
         LoadGen.Result res = row.result();
-        cells.addAll(List.of(row.server().name(), row.backlog(), row.config().concurrency(), row.rep(),
-                row.config().cli(), res.elapsedNanos / 1e9, res.total(), res.count(Outcome.OK)));
+        cells.addAll(List.of(row.server().name(), row.backlog(), row.config().cli(), res.elapsedNanos / 1e9, res.total(), row.ok()));
         for (Outcome o : Outcome.values()) if (o != Outcome.OK) cells.add(res.count(o));
-        cells.addAll(List.of(res.rate(), res.ms(50), res.ms(90), res.ms(99), res.ms(99.9), res.maxMs(),
-                row.delta().cpuSeconds(), row.serverCpuUs(), row.jitCpuUs(), row.clientCpuUs(), row.delta().listenOverflows(),
-                row.delta().listenDrops(), row.delta().synRetrans(), row.rssKiB(), row.timeWaitAtStart(), row.warmupSeconds()));
+        cells.addAll(List.of(res.rate(), res.ms(50), res.ms(90), res.ms(99), res.ms(99.9), res.maxMs(), row.cpu().user(),
+                row.cpu().sys(), row.cpu().jit(), row.cpuUs(), row.us(row.clientTicks()), row.tcp().overflows(),
+                row.tcp().drops(), row.tcp().synRetrans(), row.warmupSeconds()));
         raw.add(cells.toArray());
     }
 
-    /** One figure over the repetitions of a row. */
-    static Spread spread(List<Row> reps, ToDoubleFunction<Row> figure) {
-        return new Spread(reps.stream().mapToDouble(figure).toArray());
+    /** A whole file as text; unchecked, for /proc files and the bench's own. */
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private Measure() {}

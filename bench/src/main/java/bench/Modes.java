@@ -1,153 +1,205 @@
 package bench;
 
-import bench.Harness.Running;
-import bench.Harness.Server;
+import bench.Measure.Row;
+import bench.Server.Running;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
+import testkit.Await;
+import testkit.ChapterProcess;
 
 /**
- * modes: system calls per request for chapters 3 (level-triggered) and 4
- * (edge-triggered) under the same load, counted by strace attached to the
- * running, warmed-up server (so JVM start-up is not counted). The C and
- * java.nio references are shown for comparison.
+ * modes: level- against edge-triggered (chapters 3 and 4), side by side after
+ * a 30,000-request warm-up: the server's CPU time per request, user and
+ * system apart, measured in interleaved rounds; and its system calls per
+ * request by step (accepting, reading, replying, hanging up, waiting), each
+ * failing call (EAGAIN) apart, counted by perf from the kernel's syscall
+ * tracepoints, which costs the server little (strace would stop it at every
+ * call and change how events batch). With the article's short request, and
+ * with a request of some 4 KB, which chapter 3 reads in 1,024-byte pieces, one
+ * wake-up each. The C and java.nio references are counted for comparison.
  */
-final class Modes implements Experiment {
-    static final Server[] SERVERS = {Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF};
-    static final String TRACE = "epoll_wait,epoll_pwait,epoll_pwait2,epoll_ctl,accept,accept4,fcntl,ioctl,setsockopt,recvfrom,recvmsg,read,"
-            + "sendto,sendmsg,write,writev,shutdown,close";
-    static final int CONCURRENCY = 100;
+final class Modes {
+    static final List<Server> SERVERS = List.of(Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF);
+    static final int C = 100;
+    static final int BACKLOG = 128;
+    static final int[] PADDING = {0, 4_000};
 
-    @Override
-    public String name() {
-        return "modes";
-    }
+    /** A system call (with an outcome) counted at one tracepoint, under a filter, for one step of a request. */
+    record Call(String step, String label, String event, String filter) {}
 
-    /** strace -c's count for one system call. */
-    record Count(long calls, long errors) {}
+    static final List<Call> CALLS = List.of(
+            new Call("accept", "accept4: a connection", "sys_exit_accept4", "ret >= 0"),
+            new Call("accept", "accept4: failed (EAGAIN: queue drained)", "sys_exit_accept4", "ret < 0"),
+            new Call("accept", "accept (java.nio): a connection", "sys_exit_accept", "ret >= 0"),
+            new Call("accept", "ioctl (FIONBIO: setblocking)", "sys_enter_ioctl", null),
+            new Call("accept", "fcntl (java.nio: non-blocking)", "sys_enter_fcntl", null),
+            new Call("accept", "epoll_ctl ADD", "sys_enter_epoll_ctl", "op == 1"),
+            new Call("read", "recvfrom: bytes", "sys_exit_recvfrom", "ret > 0"),
+            new Call("read", "recvfrom: failed (EAGAIN: drained)", "sys_exit_recvfrom", "ret < 0"),
+            new Call("read", "read (java.nio): bytes", "sys_exit_read", "ret > 0"),
+            new Call("read", "epoll_ctl MOD (to EPOLLOUT, later to 0)", "sys_enter_epoll_ctl", "op == 3"),
+            new Call("read", "write (a chapter's print; java.nio's reply)", "sys_enter_write", null),
+            new Call("reply", "sendto", "sys_enter_sendto", null),
+            new Call("reply", "shutdown", "sys_enter_shutdown", null),
+            new Call("hang-up", "epoll_ctl DEL", "sys_enter_epoll_ctl", "op == 2"),
+            new Call("hang-up", "close", "sys_enter_close", null),
+            new Call("wait", "epoll_wait", "sys_enter_epoll_wait", null),
+            new Call("wait", "epoll_pwait", "sys_enter_epoll_pwait", null));
 
-    @Override
-    public void run(Settings s) {
-        long n = s.full() ? 20_000 : 2_000;
-        LoadGen.Config load = LoadGen.Config.forRequests(0, CONCURRENCY, n, 30, "");
-        StringBuilder md = new StringBuilder("## System calls per request: level- against edge-triggered\n\n");
-        md.append("`strace -c -f` attached to a running, warmed-up server counts its system calls while the load runs ")
-                .append("(so JVM start-up is not counted; all threads are traced, but only the calls listed are counted). ")
-                .append("strace slows the server many times over, so these rows measure counts, not speed.\n\n");
-        md.append("Command: `").append(Results.command(name(), s)).append("`. Each row: a fresh server (e.g. `")
-                .append(Server.CH3.shown(128)).append(" > /dev/null`), a warm-up, then `strace -c -f -e trace=").append(TRACE).append(" -p PID` during `")
-                .append(load.cli()).append("`.\n\n");
-        Table raw = new Table("server", "syscall", "calls", "errors", "ok_replies");
-        if (!Harness.onPath("strace")) {
-            md.append("**Not measured: strace is not installed (Debian: apt-get install strace).**\n\n");
-            Results.save(name(), raw, md.toString(), "**System calls:** not counted: strace is not installed.");
-            return;
-        }
-        Map<Server, Map<String, Count>> counts = new LinkedHashMap<>();
-        Map<Server, Long> replies = new LinkedHashMap<>();
+    static void run(Settings s) throws IOException {
+        Page.Data d = new Page.Data("modes");
+        int rounds = s.full() ? 6 : 3;
+        long n = s.full() ? 40_000 : 10_000;
+        String perf = perfMissing();
         List<String> problems = new ArrayList<>();
-        for (Server server : SERVERS) {
-            if (server.missing() != null) {
-                problems.add(server.label + ": not built (missing " + server.missing() + ")");
-                continue;
-            }
-            try (Running r = Harness.start(server, 128)) {
-                Measure.warmUp(r, CONCURRENCY, s);
-                Map<String, Count> c = new LinkedHashMap<>();
-                long ok = traced(r, load, server, c);
-                counts.put(server, c);
-                replies.put(server, ok);
-                c.forEach((call, k) -> raw.add(server.name(), call, k.calls(), k.errors(), ok));
-            } catch (RuntimeException e) {
-                problems.add(server.label + ": " + e.getMessage());
-            }
-        }
-        TreeSet<String> calls = new TreeSet<>();
-        counts.values().forEach(c -> calls.addAll(c.keySet()));
-        List<String> cols = new ArrayList<>(List.of("server"));
-        cols.addAll(calls);
-        cols.add("all listed");
-        cols.add("failed (EAGAIN etc.)");
-        Table t = new Table(cols.toArray(String[]::new));
-        for (var e : counts.entrySet()) {
-            double ok = Math.max(1, replies.get(e.getKey()));
-            List<Object> cells = new ArrayList<>(List.of(e.getKey().label));
-            long all = 0;
-            long failed = 0;
-            for (String call : calls) {
-                Count k = e.getValue().get(call);
-                cells.add(k == null ? 0.0 : k.calls() / ok);
-                all += k == null ? 0 : k.calls();
-                failed += k == null ? 0 : k.errors();
-            }
-            cells.add(all / ok);
-            cells.add(failed / ok);
-            t.add(cells.toArray());
-        }
-        md.append("Calls per OK reply:\n\n").append(t.markdown()).append('\n');
-        Chapters.problems(md, problems);
-        md.append("Reading it: `recvfrom`/`sendto` are the sockets' recv and send; `write` in a chapter's row is its printing ")
-                .append("of each request to stdout (here /dev/null); in the java.nio row `read`/`write` are its socket reads and writes. ")
-                .append("An edge-triggered loop must read until EAGAIN, so it makes failed recv calls a level-triggered loop does not; ")
-                .append("epoll_wait calls per request fall as more events arrive per call.\n\n");
-        Results.save(name(), raw, md.toString(), summary(counts, replies));
-    }
-
-    /** One line: epoll_wait and recv calls per request, level- against edge-triggered. */
-    private static String summary(Map<Server, Map<String, Count>> counts, Map<Server, Long> replies) {
-        List<String> parts = new ArrayList<>();
-        for (Server server : List.of(Server.CH3, Server.CH4)) {
-            Map<String, Count> c = counts.get(server);
-            if (c == null) continue;
-            double ok = Math.max(1, replies.get(server));
-            Count wait = c.getOrDefault("epoll_wait", new Count(0, 0));
-            Count recv = c.getOrDefault("recvfrom", new Count(0, 0));
-            parts.add(server.label.substring(0, server.label.indexOf(" (")) + " made " + Table.number(wait.calls() / ok)
-                    + " epoll_wait and " + Table.number(recv.calls() / ok) + " recv calls per request ("
-                    + Table.number(recv.errors() / ok) + " of them failing with EAGAIN)");
-        }
-        return "**System calls** (under strace): " + (parts.isEmpty() ? "not counted" : String.join("; ", parts)) + ".";
-    }
-
-    /** Runs the load with strace attached to the server; fills {@code into}, returns the OK replies. */
-    private static long traced(Running r, LoadGen.Config load, Server server, Map<String, Count> into) {
+        Table raw = Measure.rawTable("padding", "round");
+        Table counts = new Table("padding", "server", "call", "calls", "ok_replies");
+        Map<Server, Running> running = new EnumMap<>(Server.class);
         try {
-            Path out = Files.createTempFile(Harness.TMP, "strace", ".txt");
-            Path err = Files.createTempFile(Harness.TMP, "strace", ".err");
-            Process strace = new ProcessBuilder("strace", "-c", "-f", "-o", out.toString(), "-e", "trace=" + TRACE,
-                    "-p", Long.toString(r.pid()))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile()).start();
-            // strace says "Process N attached" per thread; wait for the first, then a moment for the rest.
-            long deadline = System.nanoTime() + 10_000_000_000L;
-            while (!Files.readString(err).contains("attached") && System.nanoTime() < deadline) Harness.sleep(20);
-            Harness.sleep(500);
-            LoadGen.Config c = new LoadGen.Config(new java.net.InetSocketAddress(load.target().getAddress(), r.port()),
-                    load.concurrency(), load.requests(), 0, load.deadlineNanos(), 1, server.name().toLowerCase() + " under strace", true);
-            LoadGen.Result result = LoadGen.run(c);
-            Harness.stop(strace); // SIGTERM: strace detaches and writes its summary
-            parse(Files.readAllLines(out), into);
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return result.count(Outcome.OK);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            for (Server server : SERVERS) {
+                Running r = server.start(BACKLOG);
+                running.put(server, r);
+                LoadGen.run(LoadGen.Config.of(C).requests(30_000).port(r.port()).label(server.name() + " warm-up"));
+            }
+            for (int pad : PADDING) {
+                LoadGen.Config load = LoadGen.Config.of(C).requests(n).padding(pad);
+                List<Row> cpu = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    for (Server server : List.of(Server.CH3, Server.CH4)) {
+                        Row row = Measure.run(running.get(server), load.label(server.name() + " padding " + pad), 0);
+                        cpu.add(row);
+                        Measure.addRaw(raw, row, pad, round);
+                    }
+                }
+                String size = pad == 0 ? "plain" : "padded";
+                d.put("cpu." + size, cpuTable(cpu));
+                verdict(cpu, size, d);
+                if (perf != null) continue;
+                Table t = new Table("step", "system call", "chapter 3 (LT)", "chapter 4 (ET)", "C reference (LT)", "java.nio reference");
+                double[][] perRequest = new double[SERVERS.size()][];
+                for (int i = 0; i < SERVERS.size(); i++) {
+                    long[] c = counted(running.get(SERVERS.get(i)), load);
+                    perRequest[i] = new double[CALLS.size()];
+                    for (int j = 0; j < CALLS.size(); j++) {
+                        perRequest[i][j] = (double) c[j] / c[CALLS.size()];
+                        counts.add(pad, SERVERS.get(i).name(), CALLS.get(j).label(), c[j], c[CALLS.size()]);
+                    }
+                }
+                for (int j = 0; j < CALLS.size(); j++) {
+                    final int call = j;
+                    if (java.util.Arrays.stream(perRequest).allMatch(p -> p[call] < 0.0005)) continue;
+                    t.add(CALLS.get(j).step(), CALLS.get(j).label(), perRequest[0][j], perRequest[1][j], perRequest[2][j], perRequest[3][j]);
+                }
+                d.put("calls." + size, t);
+                for (int j = 0; j < CALLS.size(); j++) d.put("calls." + size + "." + j, perRequest[1][j] - perRequest[0][j]);
+            }
+            for (Server server : List.of(Server.CH3, Server.CH4)) d.put("main_versions." + server.name(), mainVersions(running.get(server)));
+        } catch (RuntimeException | AssertionError e) {
+            problems.add(e.getMessage());
+        } finally {
+            running.values().forEach(Running::close);
+        }
+        raw.writeCsv(Page.file("modes.csv"));
+        counts.writeCsv(Page.file("modes-calls.csv"));
+        d.put("command", Main.command("modes", s)).put("rounds", rounds).put("load", LoadGen.Config.of(C).requests(n).cli())
+                .put("padded_load", LoadGen.Config.of(C).requests(n).padding(PADDING[1]).cli()).put("problems", Throughput.bullets(problems));
+        if (perf != null) d.put("perf_missing", perf);
+        d.save();
+    }
+
+    private static Table cpuTable(List<Row> rows) {
+        Table t = new Table("server", "server CPU µs/req", "user", "system", "of which JIT", "req/s");
+        for (Server server : List.of(Server.CH3, Server.CH4)) {
+            List<Row> r = rows.stream().filter(x -> x.server() == server).toList();
+            t.add(server.label, Spread.of(r, Row::cpuUs), Spread.of(r, x -> x.us(x.cpu().user())), Spread.of(r, x -> x.us(x.cpu().sys())),
+                    Spread.of(r, x -> x.us(x.cpu().jit())), Spread.of(r, x -> x.result().rate()));
+        }
+        return t;
+    }
+
+    /** ET against LT: "dearer" or "cheaper" when the rounds do not overlap, else "same"; with the differences by kind. */
+    private static void verdict(List<Row> rows, String size, Page.Data d) {
+        List<Row> lt = rows.stream().filter(x -> x.server() == Server.CH3).toList();
+        List<Row> et = rows.stream().filter(x -> x.server() == Server.CH4).toList();
+        Spread l = Spread.of(lt, Row::cpuUs);
+        Spread e = Spread.of(et, Row::cpuUs);
+        d.put(size + ".verdict", e.min() > l.max() ? "dearer" : e.max() < l.min() ? "cheaper" : "same")
+                .put(size + ".lt", l.median()).put(size + ".et", e.median()).put(size + ".delta", e.median() - l.median())
+                .put(size + ".delta_user", Spread.of(et, x -> x.us(x.cpu().user())).median() - Spread.of(lt, x -> x.us(x.cpu().user())).median())
+                .put(size + ".delta_sys", Spread.of(et, x -> x.us(x.cpu().sys())).median() - Spread.of(lt, x -> x.us(x.cpu().sys())).median())
+                .put(size + ".delta_jit", Spread.of(et, x -> x.us(x.cpu().jit())).median() - Spread.of(lt, x -> x.us(x.cpu().jit())).median());
+    }
+
+    /**
+     * How many C2-compiled versions of workbook.Server.main the JVM holds (jcmd Compiler.codelist, level 4).
+     * main holds the whole event loop and never returns, so it is compiled on stack (OSR), once per loop it is entered from.
+     */
+    private static long mainVersions(Running r) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        return ChapterProcess.run(Duration.ofSeconds(60), List.of(jcmd, Long.toString(r.pid()), "Compiler.codelist")).stdout()
+                .lines().filter(l -> l.matches("\\d+ 4 \\d+ workbook\\.Server\\.main\\(.*")).count();
+    }
+
+    /** Null when perf can count syscall tracepoints here; otherwise why not. */
+    private static String perfMissing() {
+        try {
+            var f = ChapterProcess.run(Duration.ofSeconds(30), List.of("perf", "stat", "-e", "syscalls:sys_enter_close", "true"));
+            return f.exitCode() == 0 ? null : "perf cannot count syscall tracepoints here: " + f.stderr().strip().lines().findFirst().orElse("");
+        } catch (RuntimeException | AssertionError e) {
+            return "perf is not installed (Debian: apt-get install linux-perf)";
         }
     }
 
-    /** strace -c's table: "% time seconds usecs/call calls [errors] syscall". */
-    static void parse(List<String> lines, Map<String, Count> into) {
-        for (String line : lines) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length < 5 || !Character.isDigit(f[0].charAt(0)) || f[f.length - 1].equals("total")) continue;
-            long calls = Long.parseLong(f[3]);
-            long errors = f.length >= 6 ? Long.parseLong(f[4]) : 0;
-            into.put(f[f.length - 1], new Count(calls, errors));
+    /**
+     * perf stat -x, -I's lines ("time,count,,event,..."), one per event per interval, summed per event:
+     * {@code events} sums, the last left for the caller. "<not counted>" is an interval the process slept through.
+     */
+    static long[] sumIntervals(List<String> lines, int events) {
+        long[] sums = new long[events];
+        List<String> counts = lines.stream().filter(l -> l.contains("syscalls:")).map(l -> l.split(",")[1]).toList();
+        for (int i = 0; i < counts.size(); i++) {
+            if (!counts.get(i).startsWith("<")) sums[i % (events - 1)] += Long.parseLong(counts.get(i));
+        }
+        return sums;
+    }
+
+    /**
+     * The calls of {@link #CALLS} that a running server made during one load, with the OK replies last.
+     * perf prints every 100 ms (0 ms is not allowed): its first line says it is attached.
+     */
+    private static long[] counted(Running r, LoadGen.Config load) throws IOException {
+        Path out = Files.createTempFile(Page.file(""), "perf", ".txt");
+        List<String> command = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-I", "100", "-o", out.toString()));
+        for (Call c : CALLS) {
+            command.addAll(List.of("-e", "syscalls:" + c.event()));
+            if (c.filter() != null) command.addAll(List.of("--filter", c.filter()));
+        }
+        command.addAll(List.of("-p", Long.toString(r.pid())));
+        Process perf = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Await.until(() -> Measure.read(out).lines().anyMatch(l -> l.contains("syscalls:")), Duration.ofSeconds(10), "perf to attach");
+            long ok = Measure.run(r, load.label(r.server().name() + " counted"), 0).ok();
+            long printed = Measure.read(out).lines().filter(l -> l.contains("syscalls:")).count();
+            // One more interval, so the one in progress when the load ended is printed too.
+            Await.until(() -> Measure.read(out).lines().filter(l -> l.contains("syscalls:")).count() >= printed + CALLS.size(),
+                    Duration.ofSeconds(10), "perf's next interval");
+            perf.destroy();
+            perf.waitFor();
+            long[] sums = sumIntervals(Measure.read(out).lines().toList(), CALLS.size() + 1);
+            sums[CALLS.size()] = Math.max(1, ok);
+            return sums;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            perf.destroyForcibly();
+            Files.deleteIfExists(out);
         }
     }
 }

@@ -26,7 +26,7 @@ public final class NioServer {
     /** Per-connection state, kept as the key's attachment. */
     private static final class Conn {
         final ByteBuffer request = ByteBuffer.allocate(REQUEST_CAP);
-        final ByteBuffer response = Http.RESPONSE_BUFFER.duplicate();
+        final ByteBuffer response = Http.RESPONSE.duplicate();
     }
 
     public static void main(String[] args) throws IOException {

@@ -11,8 +11,8 @@ record Spread(double[] samples) {
         Arrays.sort(samples);
     }
 
-    static Spread of(List<? extends Number> values) {
-        return new Spread(values.stream().mapToDouble(Number::doubleValue).toArray());
+    static <T> Spread of(List<T> values, java.util.function.ToDoubleFunction<T> figure) {
+        return new Spread(values.stream().mapToDouble(figure).toArray());
     }
 
     double median() {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
+import testkit.Article;
 
 /** The generator's counting, against small servers that misbehave on purpose. No timing is asserted. */
 class LoadGenTest {
@@ -64,19 +65,37 @@ class LoadGenTest {
         }
     }
 
+    /** The deliberate failures below are counted, not printed: a passing build says nothing alarming. */
+    private static LoadGen.Config quiet(int port, int concurrency, long requests, double deadline) {
+        return LoadGen.Config.of(concurrency).port(port).requests(requests).deadline(deadline).quiet();
+    }
+
+    @Test
+    void withersChangeOneFieldEach() {
+        LoadGen.Config c = LoadGen.Config.of(100);
+        assertThat(c.threads()).isEqualTo(2);
+        assertThat(LoadGen.Config.of(1).threads()).isEqualTo(1);
+        assertThat(c.seconds(1.5).cli()).isEqualTo("bench.LoadGen -c 100 -t 1.5 -s 30 -w 2 http://127.0.0.1:PORT/");
+        assertThat(c.requests(20_000).padding(4000).deadline(3.5).threads(1).cli())
+                .isEqualTo("bench.LoadGen -c 100 -n 20000 -s 3.5 -w 1 -p 4000 http://127.0.0.1:PORT/");
+        assertThat(c.port(8080).label("x").quiet()).isEqualTo(new LoadGen.Config(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 8080), 100, 0, 1_000_000_000L, 30_000_000_000L, 2,
+                "x", false, 0));
+    }
+
     @Test
     void countsOkShortAndWrongRepliesApart() throws IOException {
-        byte[] shortReply = Arrays.copyOf(Http.RESPONSE, 50);
-        byte[] wrong = Http.RESPONSE.clone();
+        byte[] shortReply = Arrays.copyOf(Article.RESPONSE, 50);
+        byte[] wrong = Article.RESPONSE.clone();
         wrong[9] = '5';
-        byte[] longer = Arrays.copyOf(Http.RESPONSE, Http.RESPONSE.length + 3);
+        byte[] longer = Arrays.copyOf(Article.RESPONSE, Article.RESPONSE.length + 3);
         try (ScriptedServer server = new ScriptedServer(i -> switch (i % 4) {
-            case 0 -> Http.RESPONSE;
+            case 0 -> Article.RESPONSE;
             case 1 -> shortReply;
             case 2 -> wrong;
             default -> longer;
         })) {
-            LoadGen.Result r = LoadGen.run(LoadGen.Config.forRequests(server.port(), 4, 40, 10, "test"));
+            LoadGen.Result r = LoadGen.run(quiet(server.port(), 4, 40, 10));
             assertThat(r.total()).isEqualTo(40);
             assertThat(r.count(Outcome.OK)).isEqualTo(10);
             assertThat(r.count(Outcome.SHORT)).isEqualTo(10);
@@ -89,7 +108,7 @@ class LoadGenTest {
     @Test
     void aSilentServerEndsInReadTimeoutsNotAStall() throws IOException {
         try (ScriptedServer server = new ScriptedServer(i -> null)) {
-            LoadGen.Result r = LoadGen.run(LoadGen.Config.forRequests(server.port(), 2, 4, 0.2, "test"));
+            LoadGen.Result r = LoadGen.run(quiet(server.port(), 2, 4, 0.2));
             assertThat(r.count(Outcome.READ_TIMEOUT)).isEqualTo(4);
             assertThat(r.rate()).isZero();
         }
@@ -101,7 +120,7 @@ class LoadGenTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        LoadGen.Result r = LoadGen.run(LoadGen.Config.forRequests(port, 3, 6, 5, "test"));
+        LoadGen.Result r = LoadGen.run(quiet(port, 3, 6, 5));
         assertThat(r.count(Outcome.CONNECT_ERROR)).isEqualTo(6);
         assertThat(r.errors()).isEqualTo(6);
     }
@@ -132,7 +151,7 @@ class LoadGenTest {
     @Test
     void refusesAnythingButLoopback() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new LoadGen.Config(
-                new java.net.InetSocketAddress("192.0.2.1", 80), 1, 1, 0, 1, 1, "x", false))
+                new java.net.InetSocketAddress("192.0.2.1", 80), 1, 1, 0, 1, 1, "x", false, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -84,30 +86,43 @@ public final class ChapterProcess implements AutoCloseable {
     private boolean closed;
 
     /**
-     * Launches the child; does not wait for anything.
-     *
-     * @param launcher what runs the JVM (see {@link Launcher}); the JVM keeps the launcher's pid
+     * Launches {@code command}; does not wait for anything. {@code shown} names it in
+     * messages; {@code syscallLog} is where a {@link Launcher#strace} writes, or null.
      */
-    private ChapterProcess(Launcher launcher, String mainClass, String... args) {
-        List<String> program = new ArrayList<>(List.of(mainClass));
-        program.addAll(List.of(args));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        syscallLog = launcher.syscallLog;
-        List<String> command = new ArrayList<>(launcher.prefix);
-        command.addAll(List.of(java, "-Xcheck:jni", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty(CLASS_PATH_PROPERTY, System.getProperty("java.class.path"))));
-        command.addAll(program);
-        commandLine = launcher.label + String.join(" ", program);
+    private ChapterProcess(List<String> command, String shown, Path syscallLog, boolean stdoutToNull) {
+        commandLine = shown;
+        this.syscallLog = syscallLog;
         try {
-            process = new ProcessBuilder(command).start();
-            process.getOutputStream().close(); // chapters read no stdin: give them end of file
+            ProcessBuilder builder = new ProcessBuilder(command);
+            if (stdoutToNull) {
+                builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            }
+            process = builder.start();
+            process.getOutputStream().close(); // servers read no stdin: give them end of file
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.get(0)
                     + (command.get(0).equals("strace") ? " (apt-get install strace)" : ""), e);
         }
         RUNNING.add(process);
+        // Sent to /dev/null, stdout reads as an empty stream: its copy ends at once.
         stdout = new CapturedOutput(process.getInputStream(), "stdout of " + process.pid());
         stderr = new CapturedOutput(process.getErrorStream(), "stderr of " + process.pid());
+    }
+
+    /**
+     * A chapter in a child JVM: this JVM's java and class path, under -Xcheck:jni.
+     *
+     * @param launcher what runs the JVM (see {@link Launcher}); the JVM keeps the launcher's pid
+     */
+    private static ChapterProcess launch(Launcher launcher, String mainClass, String... args) {
+        List<String> program = new ArrayList<>(List.of(mainClass));
+        program.addAll(List.of(args));
+        List<String> command = new ArrayList<>(launcher.prefix);
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xcheck:jni",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty(CLASS_PATH_PROPERTY, System.getProperty("java.class.path"))));
+        command.addAll(program);
+        return new ChapterProcess(command, launcher.label + String.join(" ", program), launcher.syscallLog, false);
     }
 
     /**
@@ -138,26 +153,59 @@ public final class ChapterProcess implements AutoCloseable {
      * launcher's pid, so /proc readings and signals reach the chapter itself.
      */
     public static ChapterProcess start(Launcher launcher, String mainClass, String... args) {
-        ChapterProcess child = new ChapterProcess(launcher, mainClass, args);
-        try {
-            Await.until(() -> STARTUP_LINE.matcher(child.stdout()).find() || child.stdout.ended(),
-                    START_LIMIT, () -> "the start-up line \"listening on ...\"\n" + child.describe());
+        ChapterProcess child = launch(launcher, mainClass, args);
+        return child.awaitListening(() -> STARTUP_LINE.matcher(child.stdout()).find() || child.stdout.ended(), () -> {
             Matcher line = STARTUP_LINE.matcher(child.stdout());
-            if (!line.find()) {
-                child.awaitEnd(KILL_LIMIT); // its stdout ended: it is exiting; wait for the exit code
-                throw new AssertionError("exited without the start-up line \"listening on ...\"\n"
-                        + child.describe());
+            if (line.find()) {
+                child.port = Integer.parseInt(line.group(1));
+                child.backlog = Integer.parseInt(line.group(2));
             }
-            child.port = Integer.parseInt(line.group(1));
-            child.backlog = Integer.parseInt(line.group(2));
-            return child;
+        }, "the start-up line \"listening on ...\"");
+    }
+
+    /**
+     * Starts any server the way the bench runs one: {@code command} as given
+     * (a chapter under a JVM of the caller's choosing, a C program), stdout to
+     * /dev/null as with {@code > /dev/null} (a chapter prints every request;
+     * reading that from a pipe would cost CPU on both sides), stderr captured.
+     * The start-up line is not seen, so the port is read from /proc: the
+     * socket the process holds in LISTEN state. {@link #backlog()} is then -1.
+     *
+     * @throws AssertionError with the child's stderr if it does not listen
+     *         within {@link #START_LIMIT} or exits first; it is then killed
+     */
+    public static ChapterProcess startQuiet(List<String> command) {
+        ChapterProcess child = new ChapterProcess(command, String.join(" ", command), null, true);
+        return child.awaitListening(() -> child.listeningPort().isPresent() || !child.isAlive(),
+                () -> child.port = child.listeningPort().orElse(-1), "a listening socket");
+    }
+
+    /** Waits for {@code ready}, lets {@code takePort} set the port, and kills the child if that failed. */
+    private ChapterProcess awaitListening(BooleanSupplier ready, Runnable takePort, String what) {
+        try {
+            Await.until(ready, START_LIMIT, () -> what + "\n" + describe());
+            takePort.run();
+            if (port < 0) {
+                awaitEnd(KILL_LIMIT); // it is exiting: wait for the exit code
+                throw new AssertionError("exited without " + what + "\n" + describe());
+            }
+            return this;
         } catch (RuntimeException | Error e) {
             try {
-                child.close();
+                close();
             } catch (RuntimeException | Error closing) {
                 e.addSuppressed(closing);
             }
             throw e;
+        }
+    }
+
+    /** The port of the child's listening socket; empty before it listens or once it has exited. */
+    private OptionalInt listeningPort() {
+        try {
+            return Proc.listeningPort(pid());
+        } catch (UncheckedIOException exited) {
+            return OptionalInt.empty();
         }
     }
 
@@ -169,9 +217,20 @@ public final class ChapterProcess implements AutoCloseable {
      *         at the limit; it is then killed
      */
     public static Finished run(Duration limit, String mainClass, String... args) {
-        try (ChapterProcess child = new ChapterProcess(Launcher.PLAIN, mainClass, args)) {
-            int exitCode = child.awaitExit(limit);
-            return new Finished(exitCode, child.stdout(), child.stderr());
+        return launch(Launcher.PLAIN, mainClass, args).finish(limit);
+    }
+
+    /** As {@link #run(Duration, String, String...)}, for any program: {@code command} as given. */
+    public static Finished run(Duration limit, List<String> command) {
+        return new ChapterProcess(command, String.join(" ", command), null, false).finish(limit);
+    }
+
+    private Finished finish(Duration limit) {
+        try {
+            int exitCode = awaitExit(limit);
+            return new Finished(exitCode, stdout(), stderr());
+        } finally {
+            close();
         }
     }
 
@@ -189,7 +248,7 @@ public final class ChapterProcess implements AutoCloseable {
         return port;
     }
 
-    /** The backlog from the start-up line. */
+    /** The backlog from the start-up line; -1 for a server started by {@link #startQuiet}. */
     public int backlog() {
         return backlog;
     }
@@ -295,7 +354,7 @@ public final class ChapterProcess implements AutoCloseable {
      * "INT" is what Ctrl-C sends.
      */
     public void signal(String name) {
-        run(List.of("kill", "-s", name, Long.toString(pid())), "kill -s " + name);
+        helper(List.of("kill", "-s", name, Long.toString(pid())));
     }
 
     /**
@@ -304,12 +363,22 @@ public final class ChapterProcess implements AutoCloseable {
      * chapter keeps the requests it holds.
      */
     public long liveByteArrayBytes() {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        String histogram = run(List.of(jcmd, Long.toString(pid()), "GC.class_histogram"), "jcmd GC.class_histogram");
         // A line reads "   1:   9101   408552  [B (java.base@17.0.15)": number, instances, bytes, class.
-        return histogram.lines().map(String::trim).filter(line -> line.matches("\\d+:\\s+\\d+\\s+\\d+\\s+\\[B( .*)?"))
-                .mapToLong(line -> Long.parseLong(line.split("\\s+")[2])).findFirst()
-                .orElseThrow(() -> new AssertionError("no [B line in the heap histogram:\n" + histogram));
+        return heapHistogram("\\d+:\\s+\\d+\\s+\\d+\\s+\\[B( .*)?", 2);
+    }
+
+    /** All bytes still reachable in the child's heap: the histogram's last line, "Total  INSTANCES  BYTES". */
+    public long liveHeapBytes() {
+        return heapHistogram("Total\\s+\\d+\\s+\\d+", 2);
+    }
+
+    /** Field {@code field} of the first line of {@code jcmd PID GC.class_histogram} that matches {@code line}. */
+    private long heapHistogram(String line, int field) {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String histogram = helper(List.of(jcmd, Long.toString(pid()), "GC.class_histogram"));
+        return histogram.lines().map(String::trim).filter(l -> l.matches(line))
+                .mapToLong(l -> Long.parseLong(l.split("\\s+")[field])).findFirst()
+                .orElseThrow(() -> new AssertionError("no line /" + line + "/ in the heap histogram:\n" + histogram));
     }
 
     /**
@@ -327,20 +396,14 @@ public final class ChapterProcess implements AutoCloseable {
         }
     }
 
-    /** Runs a short helper program to its end (bounded) and returns its output; fails the test if it fails. */
-    private String run(List<String> command, String what) {
-        try {
-            Process helper = new ProcessBuilder(command).redirectErrorStream(true).start();
-            helper.getOutputStream().close();
-            CapturedOutput output = new CapturedOutput(helper.getInputStream(), what);
-            Await.until(() -> !helper.isAlive() && output.ended(), KILL_LIMIT, () -> what + " to finish\n" + describe());
-            if (helper.exitValue() != 0) {
-                throw new AssertionError(what + " failed (exit " + helper.exitValue() + "): " + output.text());
-            }
-            return output.text();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + what, e);
+    /** Runs a short helper program to its end (bounded) and returns its stdout; fails the test if it fails. */
+    private String helper(List<String> command) {
+        Finished f = run(KILL_LIMIT, command);
+        if (f.exitCode() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed (exit " + f.exitCode() + "): " + f.stdout()
+                    + f.stderr() + "\n" + describe());
         }
+        return f.stdout();
     }
 
     /** Open file descriptors of the child: see {@link Proc#openFds}. */

@@ -93,6 +93,37 @@ public final class Proc {
         return parseCpuTicks(read(Path.of("/proc", Long.toString(pid), "stat")));
     }
 
+    /** The system part of {@link #cpuTicks}: time the kernel spent on the process's behalf (field 15). */
+    public static long systemTicks(long pid) {
+        return statField(read(Path.of("/proc", Long.toString(pid), "stat")), 15);
+    }
+
+    /**
+     * CPU ticks of the process's threads whose name starts with one of {@code prefixes}, as
+     * /proc/PID/task/TID/stat names them: "C2 CompilerThre" is a JVM's C2 JIT compiler.
+     */
+    public static long threadCpuTicks(long pid, String... prefixes) {
+        long ticks = 0;
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(thread.resolve("stat"), StandardCharsets.ISO_8859_1);
+                } catch (IOException ended) {
+                    continue; // the thread ended meanwhile
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (Stream.of(prefixes).anyMatch(name::startsWith)) {
+                    ticks += parseCpuTicks(stat);
+                }
+            }
+        } catch (IOException e) {
+            throw unreadable(tasks, e);
+        }
+        return ticks;
+    }
+
     /** Resident memory of the process in KiB: the VmRSS line of /proc/PID/status. */
     public static long rssKiB(long pid) {
         return parseRssKiB(read(Path.of("/proc", Long.toString(pid), "status")));

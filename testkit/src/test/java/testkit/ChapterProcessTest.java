@@ -10,17 +10,19 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** ChapterProcess end to end, against FakeChapter in a child JVM. */
+/** ChapterProcess end to end, against FakeServer in a child JVM. */
 class ChapterProcessTest {
 
-    private static final String FAKE = FakeChapter.class.getName();
+    private static final String FAKE = FakeServer.class.getName();
     private static final Duration LIMIT = Duration.ofSeconds(10);
 
     /** One child shared by the tests that only talk to it: each JVM start costs half a second. */
@@ -84,7 +86,7 @@ class ChapterProcessTest {
 
     @Test
     void procProbesSeeTheChild() throws IOException {
-        // A child of its own: the shared one serves one client at a time, and another test may hold it.
+        // A child of its own: another test may hold the shared one's sockets.
         try (ChapterProcess child = ChapterProcess.start(FAKE, "0", "1")) {
             Clients.exchange(child.port(), Article.REQUEST);
             // Socket inodes, not a count taken once: java.net.Socket.close() sends
@@ -94,10 +96,10 @@ class ChapterProcessTest {
             Set<Long> before = Proc.socketInodes(child.pid());
             assertThat(child.openFdCount()).isGreaterThanOrEqualTo(before.size());
             try (Socket held = Clients.connect(child.port())) {
-                // FakeChapter accepts it and waits for its request: a new socket.
+                // FakeServer accepts it and waits for its request: a new socket.
                 Await.until(() -> !before.containsAll(Proc.socketInodes(child.pid())), LIMIT,
                         "the accepted connection's socket");
-                // FakeChapter serves one client at a time: the first one's socket is closed by now.
+                // The first connection was closed after its reply.
                 Set<Long> holding = Proc.socketInodes(child.pid());
                 assertThat(child.openSocketCount()).isEqualTo(holding.size());
                 Set<Long> accepted = new HashSet<>(holding);
@@ -173,6 +175,52 @@ class ChapterProcessTest {
                 .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("timed out after 300 ms waiting for the process to exit");
         assertThat(childPids()).isSubsetOf(before);
+    }
+
+    @Test
+    void startQuietFindsThePortInProcAndSendsStdoutToDevNull() throws IOException {
+        try (ChapterProcess child = ChapterProcess.startQuiet(javaCommand(FAKE, "0", "5"))) {
+            assertThat(child.port()).isPositive();
+            assertThat(child.backlog()).isEqualTo(-1);
+            assertThat(Clients.exchange(child.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+            assertThat(Clients.halfClose(child.port(), Article.ascii("GET /"))).isEmpty();
+            child.awaitStderr("hung up on after 5 bytes", LIMIT); // stderr is still captured
+            assertThat(child.stdout()).isEmpty();
+            assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(child.pid()), "fd", "1")))
+                    .isEqualTo(Path.of("/dev/null"));
+        }
+    }
+
+    @Test
+    void startQuietReportsAServerThatExitsBeforeListening() {
+        assertThatThrownBy(() -> ChapterProcess.startQuiet(javaCommand(FAKE, "not-a-port")))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("exited without a listening socket")
+                .hasMessageContaining("(exit code 2)")
+                .hasMessageContaining("not-a-port");
+    }
+
+    @Test
+    void runTakesAnyCommand() {
+        ChapterProcess.Finished finished = ChapterProcess.run(LIMIT, List.of("/bin/sh", "-c", "echo out; echo err >&2; exit 3"));
+        assertThat(finished.exitCode()).isEqualTo(3);
+        assertThat(finished.stdout()).isEqualTo("out\n");
+        assertThat(finished.stderr()).isEqualTo("err\n");
+    }
+
+    private static List<String> javaCommand(String... program) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(List.of(program));
+        return command;
+    }
+
+    @Test
+    void heapHistogramFiguresComeFromTheChild() {
+        long bytes = shared.liveByteArrayBytes();
+        long all = shared.liveHeapBytes();
+        assertThat(bytes).isPositive(); // a JVM always holds byte arrays (strings are made of them)
+        assertThat(all).isGreaterThan(bytes);
     }
 
     @Test

@@ -12,15 +12,19 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
- * A chapter-like server inside the test JVM, to test the clients against:
- * one thread per connection reads until the end of a request ("\n\n" or
- * "\n\r\n"), replies with the article's response and closes; it gives up
- * at end of stream, on a reset, or at a cap. It records what each connection
- * sent and how it ended.
+ * A chapter-like server to test the testkit against: one thread per
+ * connection reads until the end of a request ("\n\n" or "\n\r\n"), replies
+ * with the article's response and closes; it gives up at end of stream, on a
+ * reset, or at a cap. In the test JVM it records what each connection sent
+ * and how it ended (for the clients' tests); run as a program (for
+ * ChapterProcess's tests) it stands in for a chapter's {@code workbook.Server}:
+ * the same arguments, start-up line, printed requests, and exit code 2 on bad
+ * arguments or a busy port.
  */
-final class FakeServer implements AutoCloseable {
+public final class FakeServer implements AutoCloseable {
 
     enum End { REQUEST, EOF, RESET, CAP }
 
@@ -32,15 +36,55 @@ final class FakeServer implements AutoCloseable {
 
     private final ServerSocketChannel server;
     private final int cap;
+    private final Consumer<Seen> report;
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
+    /** On 127.0.0.1, a free port. */
     FakeServer(int backlog, int cap) throws IOException {
+        this(new InetSocketAddress("127.0.0.1", 0), backlog, cap, seen -> { });
+    }
+
+    private FakeServer(InetSocketAddress address, int backlog, int cap, Consumer<Seen> report) throws IOException {
         // IPv4 like the chapters (a plain ServerSocket would be an IPv6 dual-stack one).
-        this.server = ServerSocketChannel.open(StandardProtocolFamily.INET)
-                .bind(new InetSocketAddress("127.0.0.1", 0), backlog);
+        this.server = ServerSocketChannel.open(StandardProtocolFamily.INET).bind(address, backlog);
         this.cap = cap;
+        this.report = report;
         daemon(this::acceptLoop);
+    }
+
+    /** {@code FakeServer [port [backlog]]}, as a chapter; prints each request as a chapter does. */
+    public static void main(String[] args) throws IOException, InterruptedException {
+        int port;
+        int backlog;
+        try {
+            if (args.length > 2) {
+                throw new IllegalArgumentException("too many arguments");
+            }
+            port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
+            backlog = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        } catch (IllegalArgumentException e) {
+            System.err.println("usage: FakeServer [port [backlog]]: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        FakeServer fake = null;
+        try {
+            fake = new FakeServer(new InetSocketAddress("0.0.0.0", port), backlog, 64 * 1024, FakeServer::print);
+        } catch (IOException e) {
+            System.err.println("cannot listen on port " + port + ": " + e.getMessage());
+            System.exit(2);
+        }
+        System.out.println("listening on 0.0.0.0:" + fake.port() + " (backlog " + backlog + ")");
+        Thread.currentThread().join(); // serves on daemon threads until killed
+    }
+
+    private static void print(Seen seen) {
+        if (seen.end() == End.REQUEST) {
+            System.out.println(Article.DASHES + "\n" + new String(seen.bytes(), StandardCharsets.UTF_8));
+        } else {
+            System.err.println("hung up on after " + seen.bytes().length + " bytes, no complete request");
+        }
     }
 
     int port() {
@@ -76,29 +120,35 @@ final class FakeServer implements AutoCloseable {
 
     private void serve(Socket connection) {
         ByteArrayOutputStream request = new ByteArrayOutputStream();
+        End end;
         try (connection) {
-            InputStream in = connection.getInputStream();
-            byte[] buffer = new byte[4096];
-            while (true) {
-                int n = in.read(buffer, 0, Math.min(buffer.length, cap - request.size()));
-                if (n < 0) {
-                    seen.add(new Seen(request.toByteArray(), End.EOF));
-                    return;
-                }
-                request.write(buffer, 0, n);
-                String text = request.toString(StandardCharsets.ISO_8859_1);
-                if (text.contains("\n\n") || text.contains("\n\r\n")) {
-                    connection.getOutputStream().write(Article.RESPONSE);
-                    seen.add(new Seen(request.toByteArray(), End.REQUEST));
-                    return;
-                }
-                if (request.size() >= cap) {
-                    seen.add(new Seen(request.toByteArray(), End.CAP));
-                    return; // closing with unread bytes queued makes the kernel send a RST
-                }
-            }
+            end = read(connection.getInputStream(), request);
+            if (end == End.REQUEST) {
+                connection.getOutputStream().write(Article.RESPONSE);
+            } // at the cap, closing with unread bytes queued makes the kernel send a RST
         } catch (IOException e) {
-            seen.add(new Seen(request.toByteArray(), End.RESET));
+            end = End.RESET;
+        }
+        Seen s = new Seen(request.toByteArray(), end);
+        seen.add(s);
+        report.accept(s);
+    }
+
+    private End read(InputStream in, ByteArrayOutputStream request) throws IOException {
+        byte[] buffer = new byte[4096];
+        while (true) {
+            int n = in.read(buffer, 0, Math.min(buffer.length, cap - request.size()));
+            if (n < 0) {
+                return End.EOF;
+            }
+            request.write(buffer, 0, n);
+            String text = request.toString(StandardCharsets.ISO_8859_1);
+            if (text.contains("\n\n") || text.contains("\n\r\n")) {
+                return End.REQUEST;
+            }
+            if (request.size() >= cap) {
+                return End.CAP;
+            }
         }
     }
 

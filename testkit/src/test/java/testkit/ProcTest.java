@@ -19,6 +19,22 @@ class ProcTest {
     private static final long SELF = ProcessHandle.current().pid();
 
     @Test
+    void splitsCpuTimeBySystemAndByThread() {
+        long self = ProcessHandle.current().pid();
+        long before = Proc.threadCpuTicks(self, "spinner");
+        Thread spinner = new Thread(() -> {
+            long end = System.nanoTime() + 300_000_000L; // a measured load, not a wait: 0.3 s of CPU
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+        }, "spinner-1");
+        spinner.start();
+        Await.until(() -> Proc.threadCpuTicks(self, "spinner") > before, java.time.Duration.ofSeconds(10), "the spinner's ticks");
+        assertThat(Proc.threadCpuTicks(self, "no thread is called this")).isZero();
+        assertThat(Proc.systemTicks(self)).isBetween(0L, Proc.cpuTicks(self));
+    }
+
+    @Test
     void cpuTicksAreCountedAfterTheLastParenthesis() {
         // A thread may name itself anything, ") S 1 2 3" included: fields start after the last ')'.
         String stat = "4242 (evil) S 1 2 3) R 1 4242 4242 0 -1 4194560 2216 0 0 0 70 30 0 0 20 0 19 0"

@@ -1,0 +1,96 @@
+package bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import testkit.Await;
+import testkit.Proc;
+
+/**
+ * Idle connections to a server, held by a separate C process
+ * ({@code tcp-tools idle-crowd}): thousands of them, from 127.0.0.2, 127.0.0.3,
+ * ... with IP_BIND_ADDRESS_NO_PORT ("spread"), which Java cannot set, or all
+ * from 127.0.0.1 as a plain client would ("one"). Opened at the pace the
+ * server accepts them: a batch starts only when the accept queue has room for
+ * it (testkit's {@link Proc#acceptQueueLength}), so no handshake is dropped
+ * and retried a second later. (testkit's Clients.openIdle does the same for
+ * tests, a few hundred from 127.0.0.1 in the test JVM.) Closing resets them all.
+ */
+final class CrowdProcess implements AutoCloseable {
+    private static final int BATCH = 50;
+    private final Process process;
+    private final PrintStream commands;
+    private final BufferedReader replies;
+    private final int port;
+    private final int backlog;
+    private int open;
+
+    CrowdProcess(Server.Running server, boolean spread) {
+        port = server.port();
+        backlog = server.backlog();
+        try {
+            process = new ProcessBuilder(Server.TARGET.resolve("tcp-tools").toString(), "idle-crowd", Integer.toString(port),
+                    spread ? "spread" : "one").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        commands = new PrintStream(process.getOutputStream(), true);
+        replies = new BufferedReader(new InputStreamReader(process.getInputStream()));
+    }
+
+    int open() {
+        return open;
+    }
+
+    /** Opens idle connections until {@code total} are open and accepted; null, or why it fell short. */
+    String growTo(int total) {
+        try {
+            while (open < total) {
+                int batch = Math.min(BATCH, total - open);
+                Await.until(() -> Proc.acceptQueueLength(port) <= Math.max(0, backlog + 1 - batch), Duration.ofSeconds(2),
+                        "room in the accept queue");
+                String[] reply = ask(Integer.toString(batch));
+                open = Integer.parseInt(reply[1]);
+                if (reply[0].equals("stalled")) return "connects timed out after 2 s";
+            }
+            Await.until(() -> Proc.acceptQueueLength(port) == 0, Duration.ofSeconds(5), "the server to accept them all");
+            return null;
+        } catch (AssertionError e) {
+            return "the server stopped accepting: its accept queue stayed full";
+        }
+    }
+
+    /** How many of the connections the server has closed. */
+    int closedByServer() {
+        return Integer.parseInt(ask("check")[3]);
+    }
+
+    private String[] ask(String command) {
+        commands.println(command);
+        try {
+            String line = replies.readLine();
+            if (line == null) throw new IllegalStateException("tcp-tools idle-crowd exited: " + process.waitFor());
+            return line.split(" ");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Ends stdin: the process resets every connection and exits. */
+    @Override
+    public void close() {
+        commands.close();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package bench;
+
+import bench.Measure.Row;
+import bench.Server.Running;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
+import testkit.Await;
+import testkit.Proc;
+
+/**
+ * scaling: the article's central claim. One active client's latency and the
+ * server's CPU time per request while K idle connections are held open, K from
+ * 0 to what the open-file limit allows, for select, poll, epoll (chapters 3 and
+ * 4) and the references; chapter 2 for the blocking contrast. Then memory per
+ * idle connection, and the ephemeral-port trap: the same crowd from 127.0.0.1.
+ */
+final class Scaling {
+    static final List<Server> SERVERS = List.of(Server.SELECT, Server.POLL, Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF);
+    static final int BACKLOG = 128;
+    /** The slab caches of a TCP socket and its epoll registration (files and dentries are shared with every open file). */
+    static final List<String> SOCKET_CACHES = List.of("TCP", "sock_inode_cache", "eventpoll_epi", "eventpoll_pwq");
+
+    /** A server with {@code k} idle connections open (and {@code closed} of them hung up on), and the active client's run. */
+    record Point(Server server, int k, int closed, Row row, String stop, boolean spread) {}
+
+    /** Memory per idle connection, in bytes: resident set, live Java heap, kernel socket objects (both ends), TCP buffers. */
+    record Memory(Server server, int k, double rss, double heap, double slab, double buffers) {}
+
+    /** What /proc says at one moment: the server's RSS and live heap, the socket slab caches, TCP buffer pages. */
+    record Reading(long rssKiB, long heapBytes, long slabBytes, long tcpPages) {}
+
+    static void run(Settings s) {
+        Page.Data d = new Page.Data("scaling");
+        int kmax = Math.min(19_000, (openFileLimit() - 1_000) / 1_000 * 1_000);
+        int[] ks = IntStream.of(s.idle()).map(k -> Math.min(k, kmax)).distinct().toArray();
+        int kmem = s.full() ? 10_000 : 2_000;
+        List<Point> points = new ArrayList<>();
+        List<Memory> memory = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (int rep = 1; rep <= s.reps(); rep++) {
+            sweep(Server.CH2, new int[] {0, 100}, s, true, points, problems);
+            for (Server server : SERVERS) {
+                if (server.missing() != null) {
+                    if (rep == 1) problems.add(server.label + ": missing " + server.missing());
+                    continue;
+                }
+                sweep(server, ks, s, true, points, problems);
+                memory(server, Math.min(kmem, server == Server.SELECT ? 900 : kmax), s.full() ? 3 : 2, memory, problems);
+            }
+            sweep(Server.C_REF, new int[] {trapK(kmax)}, s, false, points, problems); // the trap
+        }
+        Table raw = Measure.rawTable("idle_open", "closed_by_server", "crowd_from", "stop");
+        points.forEach(p -> Measure.addRaw(raw, p.row(), p.k(), p.closed(), p.spread() ? "127.0.0.2+" : "127.0.0.1", p.stop()));
+        raw.writeCsv(Page.file("scaling.csv"));
+        Table mraw = new Table("server", "idle", "rss_bytes_per_conn", "heap_bytes_per_conn", "slab_bytes_per_conn", "tcp_buffer_bytes_per_conn");
+        memory.forEach(m -> mraw.add(m.server().name(), m.k(), m.rss(), m.heap(), m.slab(), m.buffers()));
+        mraw.writeCsv(Page.file("scaling-memory.csv"));
+
+        Table t = new Table("server", "idle open", "p50 ms", "p99 ms", "server CPU µs/req", "errors");
+        Table slopes = new Table("server", "p50 at 0 µs", "p50 at most µs", "idle at most", "p50 slope µs per 1,000 idle",
+                "CPU slope µs per 1,000 idle", "stopped");
+        List<Charts.Line> lines = new ArrayList<>();
+        List<Server> all = new ArrayList<>(List.of(Server.CH2));
+        all.addAll(SERVERS);
+        for (Server server : all) {
+            Map<Integer, List<Point>> byK = new LinkedHashMap<>();
+            points.stream().filter(p -> p.server() == server && p.spread()).forEach(p -> byK.computeIfAbsent(p.k(), k -> new ArrayList<>()).add(p));
+            if (byK.isEmpty()) continue;
+            List<double[]> answered = new ArrayList<>(); // k, p50 µs, CPU µs
+            String stop = null;
+            for (var e : byK.entrySet()) {
+                List<Point> ps = e.getValue();
+                Point first = ps.get(0);
+                boolean ok = ps.stream().allMatch(p -> p.stop() == null);
+                t.add(server.label, e.getKey(), ok ? Spread.of(ps, p -> p.row().result().ms(50)) : null,
+                        ok ? Spread.of(ps, p -> p.row().result().ms(99)) : null, ok ? Spread.of(ps, p -> p.row().cpuUs()) : null,
+                        ok ? Throughput.errors(ps.stream().map(Point::row).toList()) : "stopped: " + first.stop());
+                if (ok) {
+                    answered.add(new double[] {e.getKey(), 1000 * Spread.of(ps, p -> p.row().result().ms(50)).median(),
+                        Spread.of(ps, p -> p.row().cpuUs()).median()});
+                } else if (stop == null) {
+                    stop = "at " + e.getKey() + " idle: " + first.stop() + (first.closed() > 0 ? " (" + first.closed() + " hung up on)" : "");
+                }
+            }
+            double[] k = answered.stream().mapToDouble(a -> a[0]).toArray();
+            double[] p50 = answered.stream().mapToDouble(a -> a[1]).toArray();
+            double[] cpu = answered.stream().mapToDouble(a -> a[2]).toArray();
+            double slope = 1000 * slope(k, p50);
+            int last = k.length - 1;
+            slopes.add(server.label, k.length > 0 ? p50[0] : null, k.length > 1 ? p50[last] : null, k.length > 0 ? (long) k[last] : null,
+                    slope, 1000 * slope(k, cpu), stop == null ? "no" : stop);
+            d.put(server.name() + ".slope", slope).put(server.name() + ".at0", k.length > 0 ? p50[0] : Double.NaN)
+                    .put(server.name() + ".atmost", k.length > 1 ? p50[last] : Double.NaN)
+                    .put(server.name() + ".shape", k.length < 2 || k[last] < 1000 ? "short" : p50[last] > 2 * p50[0] ? "grew" : "flat");
+            if (stop != null) d.put(server.name() + ".stop", stop);
+            if (server != Server.CH2) {
+                lines.add(new Charts.Line(server.label, IntStream.range(0, k.length).mapToDouble(i -> Math.max(k[i], 10)).toArray(),
+                        p50, lines.size(), false));
+            }
+        }
+        Charts.draw("perf-scaling.png", "One active client's median latency against idle connections held open",
+                new Charts.Axis("idle connections (log scale; 0 is drawn at 10)", true),
+                // Three decades at least, so that a flat line looks flat and a growing one has room.
+                new Charts.Axis("p50 latency, µs (log scale)", true, 10, Math.max(10_000, 2 * lines.stream()
+                        .flatMapToDouble(l -> java.util.Arrays.stream(l.y())).filter(v -> !Double.isNaN(v)).max().orElse(0))),
+                lines, null, null);
+        trap(points, kmax, d);
+        Table mem = new Table("server", "idle", "RSS bytes/conn", "live heap bytes/conn", "kernel socket objects bytes/conn (both ends)",
+                "TCP buffers bytes/conn");
+        for (Server server : SERVERS) {
+            List<Memory> ms = memory.stream().filter(m -> m.server() == server).toList();
+            if (ms.isEmpty()) continue;
+            mem.add(server.label, ms.get(0).k(), Spread.of(ms, Memory::rss), server.onJvm() ? Spread.of(ms, Memory::heap) : null,
+                    Spread.of(ms, Memory::slab), Spread.of(ms, Memory::buffers));
+            d.put(server.name() + ".heap", Spread.of(ms, Memory::heap).median()).put(server.name() + ".rss", Spread.of(ms, Memory::rss).median());
+        }
+        d.put("table", t).put("slopes", slopes).put("memory", mem).put("kmax", kmax).put("kmem", kmem)
+                .put("command", Main.command("scaling", s)).put("example", Server.CH3.shown(BACKLOG))
+                .put("load", LoadGen.Config.of(1).seconds(s.seconds()).deadline(1).cli()).put("problems", Throughput.bullets(problems))
+                .put("slab_caches", String.join(", ", SOCKET_CACHES)).save();
+    }
+
+    /** One server, fresh, with the crowd grown through {@code ks}; the sweep ends where the server stops answering. */
+    private static void sweep(Server server, int[] ks, Settings s, boolean spread, List<Point> points, List<String> problems) {
+        LoadGen.Config load = LoadGen.Config.of(1).seconds(s.seconds()).deadline(1);
+        try (Running r = server.start(BACKLOG); CrowdProcess crowd = new CrowdProcess(r, spread)) {
+            double warm = Measure.warmUp(r, 1, s.warmup(), s.warmup()); // before the crowd: chapter 2 cannot be warmed after
+            for (int k : ks) {
+                String shortfall = crowd.growTo(k);
+                Row row = Measure.run(r, load.label(server.name().toLowerCase() + " idle " + crowd.open()), warm);
+                int closed = crowd.closedByServer();
+                String stop = shortfall != null ? shortfall
+                        : row.ok() == 0 || closed > 0 ? r.process().stderr().lines().findFirst().orElse("no reply") : null;
+                points.add(new Point(server, crowd.open(), closed, row, stop, spread));
+                if (stop != null) break;
+            }
+        } catch (RuntimeException | AssertionError e) {
+            problems.add(server.label + ": " + e.getMessage());
+        }
+    }
+
+    /** Memory per idle connection: {@code reps} times, the same server's readings before and after k idle connections. */
+    private static void memory(Server server, int k, int reps, List<Memory> into, List<String> problems) {
+        try (Running r = server.start(BACKLOG)) {
+            for (int rep = 0; rep < reps; rep++) {
+                Reading before = reading(r);
+                // By inode, not by count: a JVM opens sockets of its own (jcmd's, a selector's) at any time.
+                Set<Long> held = Proc.socketInodes(r.pid());
+                Set<Long> crowdSockets = new HashSet<>();
+                try (CrowdProcess crowd = new CrowdProcess(r, true)) {
+                    String shortfall = crowd.growTo(k);
+                    if (shortfall != null) throw new IllegalStateException(shortfall);
+                    Await.until(() -> Proc.openSockets(r.pid()) >= held.size() + k, Duration.ofSeconds(10), "the server to hold them");
+                    Reading after = reading(r);
+                    into.add(new Memory(server, k, (after.rssKiB() - before.rssKiB()) * 1024.0 / k,
+                            (after.heapBytes() - before.heapBytes()) / (double) k, (after.slabBytes() - before.slabBytes()) / (double) k,
+                            (after.tcpPages() - before.tcpPages()) * 4096.0 / k));
+                    crowdSockets.addAll(Proc.socketInodes(r.pid()));
+                    crowdSockets.removeAll(held);
+                }
+                // All but a straggler or a socket the JVM opened for itself meanwhile (seen once with java.nio).
+                Await.until(() -> Proc.socketInodes(r.pid()).stream().filter(crowdSockets::contains).count() <= k / 100,
+                        Duration.ofSeconds(30), "the server to close them");
+            }
+        } catch (RuntimeException | AssertionError e) {
+            problems.add(server.label + ", memory: " + e.getMessage());
+        }
+    }
+
+    private static Reading reading(Running r) {
+        long heap = r.server().onJvm() ? r.process().liveHeapBytes() : -1; // after a full collection: live objects only
+        long slab = 0;
+        for (String line : Measure.read(Path.of("/proc/slabinfo")).lines().toList()) {
+            String[] f = line.split("\\s+");
+            if (SOCKET_CACHES.contains(f[0])) slab += Long.parseLong(f[1]) * Long.parseLong(f[3]); // active objects × size
+        }
+        String tcp = Measure.read(Path.of("/proc/net/sockstat")).lines().filter(l -> l.startsWith("TCP:")).findFirst().orElseThrow();
+        return new Reading(Proc.rssKiB(r.pid()), heap, slab, Long.parseLong(tcp.replaceAll(".* mem (\\d+).*", "$1")));
+    }
+
+    /** The C reference with the crowd from 127.0.0.1 (at 15,000) against the crowd spread (at the most). */
+    private static void trap(List<Point> points, int kmax, Page.Data d) {
+        ToDoubleFunction<Boolean> p50 = spread -> {
+            int k = spread ? kmax : trapK(kmax);
+            List<Point> ps = points.stream().filter(p -> p.server() == Server.C_REF && p.k() == k && p.spread() == spread
+                    && p.stop() == null).toList();
+            return ps.isEmpty() ? Double.NaN : Spread.of(ps, p -> 1000 * p.row().result().ms(50)).median();
+        };
+        double one = p50.applyAsDouble(false);
+        double spread = p50.applyAsDouble(true);
+        d.put("trap.one", one).put("trap.spread", spread).put("trap.ratio", one / spread).put("trap.k", trapK(kmax));
+    }
+
+    /**
+     * Past the ~14,100 even ports, so that every connect() from the crowd's address walks them all; not
+     * much past, since the crowd's own connects then walk them too (a couple of milliseconds each).
+     */
+    private static int trapK(int kmax) {
+        return Math.min(kmax, 15_000);
+    }
+
+    /** Least-squares slope of y against x (NaN for fewer than two points). */
+    static double slope(double[] x, double[] y) {
+        int n = x.length;
+        if (n < 2) return Double.NaN;
+        double mx = IntStream.range(0, n).mapToDouble(i -> x[i]).average().orElseThrow();
+        double my = IntStream.range(0, n).mapToDouble(i -> y[i]).average().orElseThrow();
+        double sxy = IntStream.range(0, n).mapToDouble(i -> (x[i] - mx) * (y[i] - my)).sum();
+        double sxx = IntStream.range(0, n).mapToDouble(i -> (x[i] - mx) * (x[i] - mx)).sum();
+        return sxy / sxx;
+    }
+
+    /** The soft limit on open files, which this JVM raised to the hard one at start-up. */
+    static int openFileLimit() {
+        return Measure.read(Path.of("/proc/self/limits")).lines().filter(l -> l.startsWith("Max open files"))
+                .map(l -> Integer.parseInt(l.split("\\s+")[3])).findFirst().orElse(1024);
+    }
+}
