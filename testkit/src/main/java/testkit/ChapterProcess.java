@@ -355,6 +355,10 @@ public final class ChapterProcess implements AutoCloseable {
      */
     public void signal(String name) {
         helper(List.of("kill", "-s", name, Long.toString(pid())));
+        if (name.equals("STOP")) {
+            // kill returns once the signal is queued; a busy machine may let a thread run on a moment longer.
+            Await.until(() -> Proc.allThreadsStopped(pid()), KILL_LIMIT, () -> "every thread stopped\n" + describe());
+        }
     }
 
     /**

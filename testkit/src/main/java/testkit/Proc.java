@@ -124,6 +124,26 @@ public final class Proc {
         return ticks;
     }
 
+    /**
+     * Whether every thread of the process is stopped (state T in /proc/PID/task/TID/stat, field 3,
+     * after the command name): SIGSTOP has taken effect, not just been sent.
+     */
+    public static boolean allThreadsStopped(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            return threads.allMatch(task -> {
+                try {
+                    String stat = read(task.resolve("stat"));
+                    return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+                } catch (UncheckedIOException endedMeanwhile) {
+                    return true;
+                }
+            });
+        } catch (IOException e) {
+            throw unreadable(tasks, e);
+        }
+    }
+
     /** Resident memory of the process in KiB: the VmRSS line of /proc/PID/status. */
     public static long rssKiB(long pid) {
         return parseRssKiB(read(Path.of("/proc", Long.toString(pid), "status")));
