@@ -57,7 +57,7 @@ class ProcTest {
                 + "   3: 0100007F:2710 0100007F:D432 0A 00000000:00000009 00:00000000 00000000  0  0 2001 1\n";
         // Not the established connection on port 8080; listening sockets come
         // first, so reading stops there and port 10000 is never reached.
-        assertThat(Proc.parseListeners(lines(tcp))).containsExactly(
+        assertThat(Proc.parseTcpTable(lines(tcp), true).stream().map(Proc.Listener::of)).containsExactly(
                 new Proc.Listener(8080, 2, 1065), new Proc.Listener(8081, 7, 1066));
     }
 
