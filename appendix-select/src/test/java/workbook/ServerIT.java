@@ -26,7 +26,7 @@ class ServerIT extends EpollChapterTests {
             String stderr = chapter.awaitStderr("FD_SETSIZE", LIMIT);
             assertThat(stderr.lines().filter(line -> line.contains("FD_SETSIZE")))
                     .allSatisfy(line -> assertThat(line).matches("fd 10[0-9][0-9]: select\\(2\\) cannot watch .*"));
-            try (Socket another = Clients.connect(chapter.port())) {
+            try (Socket another = Clients.connect(chapter.port(), REPLY_LIMIT)) {
                 assertThat(Clients.readToEnd(another, LIMIT)).as("accepted and closed at once").isEmpty();
             }
             assertThat(chapter.isAlive()).as("server alive with %s idle connections open", idle.size()).isTrue();

@@ -14,14 +14,14 @@ class ServerIT extends ChapterTests {
     @Test
     void exitsByItselfAfterOneRequest() throws IOException {
         ChapterProcess chapter = start(1);
-        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
         assertThat(chapter.awaitExit(LIMIT)).isZero();
     }
 
     @Test
     void aClientThatHangsUpEarlyEndsItWithOneLineNotAStackTrace() throws IOException {
         ChapterProcess chapter = start(1);
-        assertThat(Clients.halfClose(chapter.port(), Article.ascii("GET / HTTP/1.0\r\n"))).isEmpty();
+        assertThat(Clients.halfClose(chapter.port(), Article.REQUEST_LINE, REPLY_LIMIT)).isEmpty();
         assertThat(chapter.awaitExit(LIMIT)).as("exit code").isZero();
         assertThat(chapter.stderr().strip()).as("stderr").isEqualTo("the client closed before its request was complete");
     }

@@ -28,7 +28,7 @@ class ServerIT extends ChapterTests {
     void servesConsecutiveClients() throws IOException {
         ChapterProcess chapter = start(1);
         for (int i = 0; i < 5; i++) {
-            assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+            assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
         }
         chapter.awaitStdout(Article.DASHES, 5, LIMIT);
     }
@@ -36,10 +36,10 @@ class ServerIT extends ChapterTests {
     @Test
     void anIdleClientStallsTheNextOne() throws IOException {
         ChapterProcess chapter = start(8);
-        try (Socket first = Clients.connect(chapter.port())) {
+        try (Socket first = Clients.connect(chapter.port(), REPLY_LIMIT)) {
             // Accepted: the server now waits in recv for the first client's request.
             Await.until(() -> Proc.acceptQueueLength(chapter.port()) == 0, LIMIT, "the server to accept the first client");
-            try (Socket second = Clients.connect(chapter.port())) {
+            try (Socket second = Clients.connect(chapter.port(), REPLY_LIMIT)) {
                 second.getOutputStream().write(request("/second"));
                 second.setSoTimeout((int) STALL.toMillis());
                 assertThat(catchThrowable(() -> second.getInputStream().read()))
@@ -66,7 +66,7 @@ class ServerIT extends ChapterTests {
         int backlog = 1;
         ChapterProcess chapter = start(backlog);
         List<SocketChannel> crowd = new ArrayList<>();
-        try (Socket silent = Clients.connect(chapter.port())) {
+        try (Socket silent = Clients.connect(chapter.port(), REPLY_LIMIT)) {
             Await.until(() -> Proc.acceptQueueLength(chapter.port()) == 0, LIMIT, "the server to accept the silent client");
             long overflowsBefore = Proc.tcpExtCounter("ListenOverflows");
             for (int i = 0; i < 5; i++) {
@@ -91,17 +91,17 @@ class ServerIT extends ChapterTests {
     @Test
     void aClientThatHalfClosesMidRequestCostsOnlyItsConnection() throws IOException {
         ChapterProcess chapter = start(8);
-        assertThat(Clients.halfClose(chapter.port(), Article.ascii("GET / HTTP/1.0\r\n"))).isEmpty();
+        assertThat(Clients.halfClose(chapter.port(), Article.REQUEST_LINE, REPLY_LIMIT)).isEmpty();
         chapter.awaitStderr("the client closed before its request was complete", LIMIT);
-        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
     }
 
     @Test
     void aResetCostsOnlyItsConnection() throws IOException {
         ChapterProcess chapter = start(8);
-        Clients.resetAfter(chapter.port(), Article.REQUEST);
-        Clients.resetAfter(chapter.port(), Article.ascii("GET / HTTP/1.0\r\n"));
-        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        Clients.resetAfter(chapter.port(), Article.REQUEST, REPLY_LIMIT);
+        Clients.resetAfter(chapter.port(), Article.REQUEST_LINE, REPLY_LIMIT);
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
         assertThat(chapter.isAlive()).isTrue();
     }
 
@@ -110,14 +110,14 @@ class ServerIT extends ChapterTests {
         ChapterProcess chapter = start(8);
         assertThat(Clients.flood(chapter.port(), 64 << 20, LIMIT).wasCutOff()).as("the flood was cut off").isTrue();
         chapter.awaitStderr("cut off", LIMIT);
-        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
     }
 
     @Test
     void undecodableBytesDoNotStopTheLoop() throws IOException {
         ChapterProcess chapter = start(8);
-        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest())).isEqualTo(Article.RESPONSE);
-        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest(), REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
     }
 
     private static byte[] request(String path) {

@@ -30,7 +30,7 @@ class ServerIT extends EpollChapterTests {
     @Test
     void aRequestArrivingInManySegmentsIsServed() throws IOException {
         ChapterProcess chapter = startServing();
-        assertThat(Clients.exchangeInSegments(chapter.port(), Article.REQUEST, 20)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchangeInSegments(chapter.port(), Article.REQUEST, 20, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
         assertHealthy();
     }
 
@@ -46,7 +46,7 @@ class ServerIT extends EpollChapterTests {
             chapter.signal("STOP");
             try {
                 for (int i = 0; i < 20; i++) {
-                    burst.add(Clients.connect(chapter.port()));
+                    burst.add(Clients.connect(chapter.port(), REPLY_LIMIT));
                 }
                 Await.until(() -> Proc.acceptQueueLength(chapter.port()) == 20, LIMIT, "20 connections in the accept queue");
             } finally {

@@ -30,7 +30,7 @@ class ServerIT extends EpollChapterTests {
         String corkOn = "setsockopt(" + sent.group(1) + ", SOL_TCP, TCP_CORK, [1], 4) = 0";
         assertThat(calls.subList(0, send)).as("chapter 5's lesson: TCP_CORK set on the connection before its response"
                 + " is sent; the system calls were:\n%s", String.join("\n", calls)).anyMatch(line -> line.endsWith(corkOn));
-        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
     }
 
     private static int indexOf(List<String> lines, Pattern pattern) {

@@ -25,6 +25,9 @@ public final class Article {
     /** The same request with bare LF line ends, as {@code nc} users type it: it ends in EOL1 ("\n\n"). */
     public static final byte[] REQUEST_LF = ascii("GET / HTTP/1.0\nHost: 127.0.0.1\n\n");
 
+    /** The request's first line alone: a request without its end. */
+    public static final byte[] REQUEST_LINE = ascii("GET / HTTP/1.0\r\n");
+
     /** The 40 dashes a chapter prints before each request. */
     public static final String DASHES = "-".repeat(40);
 

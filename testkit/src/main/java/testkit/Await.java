@@ -6,22 +6,16 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The one place where the testkit waits for a condition to become true. (The
- * other waits are the kernel's, in socket reads and Selector.select, bounded
- * by the same kind of deadline.)
- *
- * <p>Tests must not sleep a fixed time and hope: too short fails on a loaded
- * machine, too long wastes everyone's time. Instead, poll the condition and
- * give up at a limit. The pause between polls starts at 0.1 ms (most
- * conditions are met almost at once) and doubles up to 10 ms (so a long wait
- * costs little CPU, which matters when the test measures a server's CPU time).
+ * The one place where the testkit waits for a condition, instead of sleeping a fixed time and
+ * hoping: polls it, and gives up at a limit. The pause between polls starts at 0.1 ms (most
+ * conditions are met almost at once) and doubles up to 10 ms (a long wait costs little CPU, which
+ * matters when a test measures a server's CPU time).
  */
 public final class Await {
 
     /**
-     * The system property that scales the limits tests wait for a server's answer (not
-     * start-up or kill limits): "0.25" waits a quarter as long. The lab check uses it, where
-     * the tests are run against a chapter broken on purpose and are expected to time out.
+     * Scales the limits for a server's answer (not start-up or kill limits): "0.25" waits a quarter as
+     * long. The lab check sets it: there the tests run against a broken chapter and are to time out.
      */
     public static final String PATIENCE_PROPERTY = "testkit.patience";
 
@@ -40,21 +34,12 @@ public final class Await {
         return Duration.ofNanos((long) (limit.toNanos() * scale));
     }
 
-    /**
-     * Returns as soon as {@code condition} is true; waits at most {@code limit}.
-     *
-     * @param what what is awaited, for the message: "the server to exit"
-     * @throws AssertionError naming {@code what} if the limit passes first
-     */
+    /** Returns once {@code condition} holds; fails naming {@code what} ("the server to exit") at the limit. */
     public static void until(BooleanSupplier condition, Duration limit, String what) {
         until(condition, limit, () -> what);
     }
 
-    /**
-     * As {@link #until(BooleanSupplier, Duration, String)}, with a message
-     * computed only on timeout, so it can show the state at that moment
-     * (for example the output a process has printed so far).
-     */
+    /** As above, with a message made on timeout, so that it shows the state at that moment. */
     public static void until(BooleanSupplier condition, Duration limit, Supplier<String> what) {
         until(condition, Deadline.after(limit), what);
     }
@@ -64,8 +49,7 @@ public final class Await {
         long pause = FIRST_PAUSE_NANOS;
         while (!condition.getAsBoolean()) {
             if (deadline.expired()) {
-                throw new AssertionError("timed out after " + Deadline.describe(deadline.limit())
-                        + " waiting for " + what.get());
+                throw deadline.timedOut("waiting for " + what.get(), null);
             }
             if (Thread.currentThread().isInterrupted()) {
                 // parkNanos returns at once while the flag is set: stop rather than spin.

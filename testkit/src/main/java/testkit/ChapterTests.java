@@ -23,6 +23,8 @@ public abstract class ChapterTests {
     /** Every chapter's main class: the module says which step it is. */
     protected static final String MAIN = "workbook.Server";
     protected static final Duration LIMIT = Await.patient(Duration.ofSeconds(30));
+    /** One client's exchange with the chapter, connect to close. */
+    protected static final Duration REPLY_LIMIT = Await.patient(Duration.ofSeconds(10));
 
     private ChapterProcess server;
 
@@ -62,7 +64,7 @@ public abstract class ChapterTests {
     void repliesWithTheArticlesExactResponseAndCloses() throws IOException {
         ChapterProcess chapter = start(1);
         // exchange() reads to end of stream: it returns only once the server has closed the connection.
-        byte[] reply = Clients.exchange(chapter.port(), Article.REQUEST);
+        byte[] reply = Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT);
         assertThat(reply).hasSize(114).isEqualTo(Article.RESPONSE);
         chapter.awaitStdout(Article.DASHES + "\nGET / HTTP/1.0", LIMIT);
     }
@@ -70,7 +72,7 @@ public abstract class ChapterTests {
     @Test
     void aRequestEndingInTwoLineFeedsIsComplete() throws IOException {
         ChapterProcess chapter = start(1);
-        assertThat(Clients.exchange(chapter.port(), Article.REQUEST_LF)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST_LF, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
         chapter.awaitStdout(Article.DASHES + "\nGET / HTTP/1.0", LIMIT);
     }
 
@@ -83,7 +85,8 @@ public abstract class ChapterTests {
     @Test
     void undecodableBytesArePrintedNotFatal() throws IOException {
         ChapterProcess chapter = start(1);
-        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest())).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest(), REPLY_LIMIT))
+                .isEqualTo(Article.RESPONSE);
         chapter.awaitStdout(Article.DASHES + "\nGET /\uFFFD HTTP/1.0", LIMIT);
     }
 
@@ -109,11 +112,11 @@ public abstract class ChapterTests {
     void restartsOnTheSamePortRightAfterServing() throws IOException {
         ChapterProcess first = start(1);
         int port = first.port();
-        assertThat(Clients.exchange(port, Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(port, Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
         first.close();
         assertThat(Proc.tcpStates(port)).as("sockets on port %d once the server is gone", port).contains("TIME_WAIT");
         try (ChapterProcess second = ChapterProcess.start(MAIN, Integer.toString(port), "1")) {
-            assertThat(Clients.exchange(second.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+            assertThat(Clients.exchange(second.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
             assertThat(second.jniWarnings()).as("JNI or native-access warnings from the second server").isEmpty();
         }
     }
@@ -129,7 +132,8 @@ public abstract class ChapterTests {
     @Test
     void aBusyPortGivesOneLineAndExitCode2() throws IOException {
         try (ServerSocket occupant = new ServerSocket(0)) {
-            ChapterProcess.Finished finished = ChapterProcess.run(LIMIT, MAIN, Integer.toString(occupant.getLocalPort()));
+            String port = Integer.toString(occupant.getLocalPort());
+            ChapterProcess.Finished finished = ChapterProcess.run(LIMIT, MAIN, port);
             assertOneLineError(finished, "busy port " + occupant.getLocalPort());
             assertThat(finished.stderr()).contains(Integer.toString(occupant.getLocalPort()));
         }

@@ -2,7 +2,6 @@ package testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -23,23 +22,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Clients for a chapter's server on 127.0.0.1, polite and not: the whole
- * request at once, byte by byte, in pieces, silent, half-closed, reset,
- * flooding, idle by the hundred, many at once.
+ * request at once, in pieces, silent, half-closed, reset, flooding, idle by
+ * the hundred, many at once.
  *
- * <p>Every wait is bounded: each method takes a time limit (or uses
- * {@link #DEFAULT_TIMEOUT}) that covers the whole call, connect included.
- * Running out of time throws an {@link AssertionError} saying what did not
- * happen and what had been received; other network errors (refused, reset)
- * are thrown as the {@link IOException} they are, so a test can expect them.
+ * <p>Every method takes a time limit that covers the whole call, connect
+ * included. Running out of time throws an {@link AssertionError} saying what
+ * did not happen and what had been received; other network errors (refused,
+ * reset) are thrown as the {@link IOException} they are, so a test can expect them.
  *
  * <p>Requests must be at most {@link #MAX_REQUEST} bytes: the kernel's socket
  * buffers take that much at once, so writing it never blocks, even to a
  * server that does not read. Bigger payloads are {@link #flood}'s job.
  */
 public final class Clients {
-
-    /** The time limit of the methods that take none. */
-    public static final Duration DEFAULT_TIMEOUT = Await.patient(Duration.ofSeconds(10));
 
     /** The largest request the exchange methods accept (see the class comment). */
     public static final int MAX_REQUEST = 64 * 1024;
@@ -52,83 +47,42 @@ public final class Clients {
     private Clients() {
     }
 
-    // ---- well-behaved clients, with different write patterns ----
-
-    /**
-     * Sends {@code request} in one write and returns everything the server
-     * sends until it closes; waits at most {@link #DEFAULT_TIMEOUT}.
-     */
-    public static byte[] exchange(int port, byte[] request) throws IOException {
-        return exchange(port, request, DEFAULT_TIMEOUT);
-    }
-
-    /** As {@link #exchange(int, byte[])}, waiting at most {@code limit} in all. */
+    /** Sends {@code request} in one write and returns everything the server sends until it closes. */
     public static byte[] exchange(int port, byte[] request, Duration limit) throws IOException {
         return exchangeInSegments(port, request, 1, limit);
     }
 
     /**
-     * Sends {@code request} one byte per write, with TCP_NODELAY so each byte
-     * leaves at once as its own TCP segment (without it, Nagle's algorithm
-     * would gather them). No pause between bytes: none is needed for
-     * separate segments. A server slower than the client may still find
-     * several bytes in one read; what it must not assume is a whole request.
+     * As {@link #exchange}, in {@code pieces} writes of nearly equal size, with TCP_NODELAY so
+     * that each leaves at once as its own segment ({@code request.length} pieces: one byte each).
+     * The request's end ("\n\r\n") may be split between pieces: a server must look for it in
+     * everything received so far, not in the last read. (A server slower than the client may
+     * still find several pieces in one read.)
      */
-    public static byte[] exchangeDribbled(int port, byte[] request) throws IOException {
-        return exchangeDribbled(port, request, DEFAULT_TIMEOUT);
-    }
-
-    /** As {@link #exchangeDribbled(int, byte[])}, waiting at most {@code limit} in all. */
-    public static byte[] exchangeDribbled(int port, byte[] request, Duration limit) throws IOException {
-        return exchangeInSegments(port, request, Math.max(1, request.length), limit);
-    }
-
-    /**
-     * Sends {@code request} in {@code pieces} writes of nearly equal size
-     * (TCP_NODELAY, as {@link #exchangeDribbled}), then returns everything the
-     * server sends until it closes. The request's end ("\n\r\n") may be
-     * split between pieces: a server must look for it in everything received
-     * so far, not in the last read.
-     */
-    public static byte[] exchangeInSegments(int port, byte[] request, int pieces) throws IOException {
-        return exchangeInSegments(port, request, pieces, DEFAULT_TIMEOUT);
-    }
-
-    /** As {@link #exchangeInSegments(int, byte[], int)}, waiting at most {@code limit} in all. */
-    public static byte[] exchangeInSegments(int port, byte[] request, int pieces, Duration limit)
-            throws IOException {
+    public static byte[] exchangeInSegments(int port, byte[] request, int pieces, Duration limit) throws IOException {
         if (pieces < 1 || pieces > Math.max(1, request.length)) {
             throw new IllegalArgumentException(pieces + " pieces of a " + request.length + "-byte request");
         }
         Deadline deadline = Deadline.after(limit);
-        try (Socket socket = connect(port, deadline)) {
+        try (Socket socket = connect(new Socket(), port, deadline)) {
             socket.setTcpNoDelay(true);
             write(socket, request, pieces);
             return readToEnd(socket, deadline);
         }
     }
 
-    // ---- building blocks for tests that script a client themselves ----
-
     /**
-     * A connected socket, for tests that script the conversation themselves;
-     * the caller closes it. Connecting waits at most {@link #DEFAULT_TIMEOUT},
-     * and so does each read (SO_TIMEOUT); for a bound on a whole reply use
-     * {@link #readToEnd}.
+     * A connected socket, for tests that script the conversation themselves; the caller
+     * closes it. Connecting waits at most {@code limit}, and so does each read (SO_TIMEOUT);
+     * for a bound on a whole reply use {@link #readToEnd}.
      */
-    public static Socket connect(int port) throws IOException {
-        return connect(port, DEFAULT_TIMEOUT);
-    }
-
-    /** As {@link #connect(int)}, with {@code limit} instead of the default. */
     public static Socket connect(int port, Duration limit) throws IOException {
-        return connect(port, Deadline.after(limit));
+        return connect(new Socket(), port, Deadline.after(limit));
     }
 
     /**
-     * Reads until the server closes the connection; waits at most
-     * {@code limit} in all (not per read: a server dribbling a byte every
-     * second would otherwise keep SO_TIMEOUT from ever firing).
+     * Reads until the server closes the connection, in {@code limit} in all (not per read: a
+     * server dribbling a byte a second would keep SO_TIMEOUT from ever firing).
      *
      * @throws AssertionError on timeout, showing what had arrived
      */
@@ -136,27 +90,19 @@ public final class Clients {
         return readToEnd(socket, Deadline.after(limit));
     }
 
-    // ---- misbehaving clients ----
-
     /** Connects and closes without sending anything: the server's first read returns end of stream. */
-    public static void silentConnectAndClose(int port) throws IOException {
-        connect(port).close();
+    public static void silentConnectAndClose(int port, Duration limit) throws IOException {
+        connect(port, limit).close();
     }
 
     /**
-     * Sends {@code partial} (a request without its end), then shuts down the
-     * sending side (a FIN: "nothing more is coming") and reads until the
-     * server closes. The server should give up on the request and close:
-     * expect an empty result.
+     * Sends {@code partial} (a request without its end), then shuts down the sending side (a
+     * FIN: "nothing more is coming") and reads until the server closes. The server should give
+     * up on the request and close: expect an empty result.
      */
-    public static byte[] halfClose(int port, byte[] partial) throws IOException {
-        return halfClose(port, partial, DEFAULT_TIMEOUT);
-    }
-
-    /** As {@link #halfClose(int, byte[])}, waiting at most {@code limit} in all. */
     public static byte[] halfClose(int port, byte[] partial, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
-        try (Socket socket = connect(port, deadline)) {
+        try (Socket socket = connect(new Socket(), port, deadline)) {
             write(socket, partial, 1);
             socket.shutdownOutput();
             return readToEnd(socket, deadline);
@@ -164,38 +110,22 @@ public final class Clients {
     }
 
     /**
-     * Sends {@code bytes}, then closes with SO_LINGER 0, which makes the
-     * kernel abort the connection with a RST instead of the orderly FIN. The
-     * server's next read or write fails with ECONNRESET ("Connection reset
-     * by peer"), which must close that connection and nothing else.
+     * Sends {@code bytes}, then closes with SO_LINGER 0, which makes the kernel abort the
+     * connection with a RST instead of the orderly FIN. The server's next read or write fails
+     * with ECONNRESET ("Connection reset by peer"), which must close that connection and nothing else.
      */
-    public static void resetAfter(int port, byte[] bytes) throws IOException {
-        try (Socket socket = connect(port)) {
+    public static void resetAfter(int port, byte[] bytes, Duration limit) throws IOException {
+        try (Socket socket = connect(port, limit)) {
             write(socket, bytes, 1);
             socket.setSoLinger(true, 0);
         }
     }
 
     /**
-     * Streams "GET /" and then 'A's, never a request end, until the server
-     * cuts the connection off or {@code maxBytes} are sent; waits at most
-     * {@link #DEFAULT_TIMEOUT}. See {@link #flood(int, int, Duration)}.
-     */
-    public static FloodResult flood(int port, int maxBytes) throws IOException {
-        return flood(port, maxBytes, DEFAULT_TIMEOUT);
-    }
-
-    /**
-     * Streams "GET /" and then 'A's, never a request end, in 64 KiB writes,
-     * until the server cuts the connection off (end of stream or reset) or
-     * {@code maxBytes} are sent. Once all are sent it keeps listening for the
-     * server's verdict until {@code limit}: the kernel's buffers hold
-     * megabytes, so the last write can go out long before the server has read
-     * to its cap. A server without a cap therefore costs the whole limit.
-     *
-     * <p>Blocking writes could not be bounded (SO_TIMEOUT only covers
-     * reads), so this client is a non-blocking SocketChannel whose only wait
-     * is Selector.select with the time left.
+     * Streams "GET /" and then 'A's, never a request end, until the server cuts the connection off
+     * or {@code maxBytes} are sent; then listens for the server's verdict until {@code limit} (the
+     * kernel's buffers hold megabytes: the last write goes out long before the server has read to its
+     * cap). Non-blocking, since SO_TIMEOUT cannot bound a blocking write: its only wait is select.
      */
     public static FloodResult flood(int port, int maxBytes, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
@@ -211,7 +141,6 @@ public final class Clients {
                 if (!out.hasRemaining() && sent < maxBytes) {
                     fillFloodChunk(out, sent, maxBytes);
                 }
-                // Once everything is sent, only wait to hear the server's verdict.
                 int interest = out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
                 key.interestOps(interest);
                 if (selector.select(deadline.remainingMillisAtLeastOne()) == 0) {
@@ -248,16 +177,10 @@ public final class Clients {
     }
 
     /**
-     * Opens {@code n} connections that send nothing and stay open until the
-     * result is closed, at the pace the server accepts them: after each
-     * connect, waits until the listening socket's accept queue is empty (see
-     * {@link Proc#acceptQueueLength}) before the next. Opening them all at
-     * once would overflow a small listen backlog, and the kernel would drop
-     * handshakes and retry them only after 1, 3, 7... seconds.
-     *
-     * @param limit for all n together
-     * @throws AssertionError if the server does not accept them in time (a
-     *         blocking chapter busy with another client does not)
+     * Opens {@code n} connections that send nothing and stay open until the result is closed, each
+     * once the accept queue is empty again: all at once would overflow a small backlog, and the kernel
+     * would retry the dropped handshakes only after 1, 3, 7... seconds. Fails if the server does not
+     * accept them all within {@code limit}.
      */
     public static IdleClients openIdle(int port, int n, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
@@ -265,7 +188,7 @@ public final class Clients {
         try {
             while (sockets.size() < n) {
                 // connect() returns once the handshake is done: the connection is now in the accept queue.
-                sockets.add(connect(port, deadline));
+                sockets.add(connect(new Socket(), port, deadline));
                 Await.until(() -> Proc.acceptQueueLength(port) == 0, deadline,
                         () -> "the server on port " + port + " to accept idle connection "
                                 + sockets.size() + " of " + n);
@@ -282,14 +205,9 @@ public final class Clients {
     }
 
     /**
-     * Runs {@code clients} exchanges of {@code request} at the same moment:
-     * one thread each, released together by a latch, so their connects really
-     * overlap (start the server with a backlog of at least {@code clients},
-     * or the kernel drops some handshakes and retries them seconds later).
-     *
-     * @param limit for all of them together
-     * @return the replies, in client order
-     * @throws AssertionError if any client fails or they are not all done in time
+     * The replies to {@code clients} exchanges of {@code request} started at the same moment, one
+     * thread each released by a latch, so their connects overlap (the backlog must hold them all).
+     * Fails if any client fails or they are not all done within {@code limit}.
      */
     public static List<byte[]> concurrent(int port, int clients, byte[] request, Duration limit) {
         Deadline deadline = Deadline.after(limit);
@@ -330,13 +248,6 @@ public final class Clients {
         }
     }
 
-    // ---- the common steps, each in one place ----
-
-    /** Connects within the time left and bounds later reads by it too (SO_TIMEOUT). */
-    private static Socket connect(int port, Deadline deadline) throws IOException {
-        return connect(new Socket(), port, deadline);
-    }
-
     /** Connects an unconnected {@code socket} (a plain one, or a channel's for flood); closes it on failure. */
     private static Socket connect(Socket socket, int port, Deadline deadline) throws IOException {
         try {
@@ -345,8 +256,8 @@ public final class Clients {
             return socket;
         } catch (SocketTimeoutException e) {
             socket.close();
-            throw new AssertionError("timed out after " + Deadline.describe(deadline.limit())
-                    + " connecting to " + HOST + ":" + port + " (accept queue full? the server not accepting?)", e);
+            throw deadline.timedOut("connecting to " + HOST + ":" + port
+                    + " (accept queue full? the server not accepting?)", e);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -368,31 +279,21 @@ public final class Clients {
 
     private static byte[] readToEnd(Socket socket, Deadline deadline) throws IOException {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
-        InputStream in = socket.getInputStream();
         byte[] buffer = new byte[8192];
-        while (true) {
-            if (deadline.expired()) {
-                throw noEndOfStream(socket, deadline, received.toByteArray(), null);
+        try {
+            while (!deadline.expired()) {
+                socket.setSoTimeout(deadline.remainingMillisAtLeastOne());
+                int n = socket.getInputStream().read(buffer);
+                if (n < 0) {
+                    return received.toByteArray();
+                }
+                received.write(buffer, 0, n);
             }
-            socket.setSoTimeout(deadline.remainingMillisAtLeastOne());
-            int n;
-            try {
-                n = in.read(buffer);
-            } catch (SocketTimeoutException e) {
-                throw noEndOfStream(socket, deadline, received.toByteArray(), e);
-            }
-            if (n < 0) {
-                return received.toByteArray();
-            }
-            received.write(buffer, 0, n);
+        } catch (SocketTimeoutException timedOut) {
+            // reported below
         }
-    }
-
-    private static AssertionError noEndOfStream(Socket socket, Deadline deadline, byte[] received,
-                                                SocketTimeoutException cause) {
-        return new AssertionError("timed out after " + Deadline.describe(deadline.limit())
-                + " waiting for port " + socket.getPort() + " to close the connection; received "
-                + received.length + " bytes: " + printable(received), cause);
+        throw deadline.timedOut("waiting for port " + socket.getPort() + " to close the connection; received "
+                + received.size() + " bytes: " + printable(received.toByteArray()), null);
     }
 
     /** Bytes for a message: ASCII as is, CR and LF escaped, anything else as \xNN; at most 300 bytes. */

@@ -24,11 +24,6 @@ final class Deadline {
         return new Deadline(limit);
     }
 
-    /** The limit this deadline was made from, for messages. */
-    Duration limit() {
-        return limit;
-    }
-
     boolean expired() {
         return remainingNanos() <= 0;
     }
@@ -46,9 +41,10 @@ final class Deadline {
         return (int) Math.min(Integer.MAX_VALUE, millis);
     }
 
-    /** "250 ms" or "20 s": Duration.toString() ("PT20S") is not for people. */
-    static String describe(Duration limit) {
-        long millis = limit.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
+    /** The failure when this deadline has passed: "timed out after 20 s " + {@code doing}. */
+    AssertionError timedOut(String doing, Throwable cause) {
+        long millis = limit.toMillis(); // not Duration.toString(): "PT20S" is not for people
+        return new AssertionError("timed out after " + (millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms")
+                + " " + doing, cause);
     }
 }

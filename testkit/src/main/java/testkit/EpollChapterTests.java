@@ -18,10 +18,7 @@ import org.junit.jupiter.api.Test;
 public abstract class EpollChapterTests extends ChapterTests {
     /** Enough for the tests' own bursts; the article's backlog of 1 is a lesson, not a test setting. */
     protected static final int BACKLOG = 128;
-    /**
-     * CPU ticks (1/100 s) an idle server may use in {@link #IDLE_WINDOW}. A
-     * spinning loop uses about 100 per second; an idle JVM close to none.
-     */
+    /** CPU ticks (1/100 s) an idle server may use in {@link #IDLE_WINDOW}: a spinning loop uses about 100 a second. */
     private static final long IDLE_TICKS_ALLOWED = 30;
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(1);
     private static final int IDLE_WINDOWS_TRIED = 3;
@@ -37,9 +34,8 @@ public abstract class EpollChapterTests extends ChapterTests {
     /** As {@link #startServing()}, run by {@code launcher} (an open-file limit, strace...). */
     protected ChapterProcess startServing(ChapterProcess.Launcher launcher) throws IOException {
         chapter = start(launcher, BACKLOG);
-        // Before any client: the listening socket, and any socket the JVM keeps for itself.
-        socketsAtRest = chapter.openSocketCount();
-        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        socketsAtRest = sockets(); // the listening socket, and any socket the JVM keeps for itself
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
         awaitNoConnections();
         return chapter;
     }
@@ -47,38 +43,33 @@ public abstract class EpollChapterTests extends ChapterTests {
     /** Still answers, holds no connection, and is quiet while idle. */
     protected void assertHealthy() throws IOException {
         assertThat(chapter.isAlive()).as("server process alive").isTrue();
-        assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
         awaitNoConnections();
         assertIdleWithoutSpinning();
     }
 
     /**
-     * Every connection closed: the sockets left are those the server had
-     * before its first client. Sockets, not all descriptors: a connection is
-     * the only descriptor a chapter could leak, while the JVM may open a file
-     * of its own (a jar, say) at any time.
+     * Every connection closed: the sockets left are those the server had before its first
+     * client. Sockets, not all descriptors: the JVM may open a file of its own at any time.
      */
     protected void awaitNoConnections() {
-        Await.until(() -> chapter.openSocketCount() == socketsAtRest, LIMIT,
+        Await.until(() -> sockets() == socketsAtRest, LIMIT,
                 () -> "no connection left open: " + socketsAtRest + " sockets, as before the first client (now "
-                        + chapter.openSocketCount() + ")");
+                        + sockets() + ")");
     }
 
     /**
      * The article's level-triggered loop spins on a half-closed connection; this catches that.
-     * Up to three one-second windows, passing if any stays under the allowance: the JVM's own
-     * short bursts then cannot fail it, while a steady spin fails every window. (A spin that
-     * comes and goes could pass; none of the chapters' failure modes does that.)
+     * CPU time can only be compared over an interval: up to three one-second windows, passing if
+     * any stays under the allowance. A steady spin fails every window; the JVM's own bursts (the
+     * JIT compiling what a test just made hot, a garbage collection) cannot fail them all.
      */
     protected void assertIdleWithoutSpinning() {
-        // Measuring windows, not synchronisation: CPU time can only be compared over some interval.
-        // A spinning loop burns every window; the JVM's own bursts (the JIT compiling what a test
-        // just made hot, a garbage collection) pass, so a busy first window gets up to two more.
         List<Long> used = new ArrayList<>();
         while (used.size() < IDLE_WINDOWS_TRIED && (used.isEmpty() || used.get(used.size() - 1) > IDLE_TICKS_ALLOWED)) {
-            long before = chapter.cpuTimeTicks();
+            long before = Proc.cpuTicks(chapter.pid());
             parkFor(IDLE_WINDOW);
-            used.add(chapter.cpuTimeTicks() - before);
+            used.add(Proc.cpuTicks(chapter.pid()) - before);
         }
         assertThat(used).as("CPU ticks used in each window of %s while idle", IDLE_WINDOW)
                 .anySatisfy(ticks -> assertThat(ticks).isLessThanOrEqualTo(IDLE_TICKS_ALLOWED));
@@ -97,7 +88,7 @@ public abstract class EpollChapterTests extends ChapterTests {
     void silentClientsThatConnectAndCloseAreDropped() throws IOException {
         startServing();
         for (int i = 0; i < 20; i++) {
-            Clients.silentConnectAndClose(chapter.port());
+            Clients.silentConnectAndClose(chapter.port(), REPLY_LIMIT);
         }
         assertHealthy();
     }
@@ -105,7 +96,8 @@ public abstract class EpollChapterTests extends ChapterTests {
     @Test
     void aClientThatHalfClosesMidRequestIsHungUpOn() throws IOException {
         startServing();
-        assertThat(Clients.halfClose(chapter.port(), "GET / HTTP/1.0\r\n".getBytes())).as("no reply to half a request").isEmpty();
+        assertThat(Clients.halfClose(chapter.port(), Article.REQUEST_LINE, REPLY_LIMIT)).as("no reply to half a request")
+                .isEmpty();
         assertHealthy();
     }
 
@@ -115,9 +107,9 @@ public abstract class EpollChapterTests extends ChapterTests {
         List<Socket> halfClosed = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                Socket socket = Clients.connect(chapter.port());
+                Socket socket = Clients.connect(chapter.port(), REPLY_LIMIT);
                 halfClosed.add(socket);
-                socket.getOutputStream().write("GET / HTTP/1.0\r\n".getBytes());
+                socket.getOutputStream().write(Article.REQUEST_LINE);
                 socket.shutdownOutput();
             }
             for (Socket socket : halfClosed) {
@@ -137,8 +129,8 @@ public abstract class EpollChapterTests extends ChapterTests {
     void aResetMidRequestOrAfterTheRequestCostsOnlyThatConnection() throws IOException {
         startServing();
         for (int i = 0; i < 10; i++) {
-            Clients.resetAfter(chapter.port(), "GET / HTTP/1.0\r\n".getBytes());
-            Clients.resetAfter(chapter.port(), Article.REQUEST);
+            Clients.resetAfter(chapter.port(), Article.REQUEST_LINE, REPLY_LIMIT);
+            Clients.resetAfter(chapter.port(), Article.REQUEST, REPLY_LIMIT);
         }
         assertHealthy();
     }
@@ -146,7 +138,8 @@ public abstract class EpollChapterTests extends ChapterTests {
     @Test
     void aRequestDribbledOneByteAtATimeIsServed() throws IOException {
         startServing();
-        assertThat(Clients.exchangeDribbled(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        byte[] reply = Clients.exchangeInSegments(chapter.port(), Article.REQUEST, Article.REQUEST.length, REPLY_LIMIT);
+        assertThat(reply).isEqualTo(Article.RESPONSE);
         assertHealthy();
     }
 
@@ -166,7 +159,8 @@ public abstract class EpollChapterTests extends ChapterTests {
     @Override
     void undecodableBytesArePrintedNotFatal() throws IOException {
         startServing();
-        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest())).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest(), REPLY_LIMIT))
+                .isEqualTo(Article.RESPONSE);
         chapter.awaitStdout(Article.DASHES + "\nGET /\uFFFD HTTP/1.0", LIMIT);
         assertHealthy();
     }
@@ -175,9 +169,11 @@ public abstract class EpollChapterTests extends ChapterTests {
     void aRequestLongerThanOneRecvIsServed() throws IOException {
         startServing();
         // 5 KiB of headers in one write: one segment on loopback, so one report of readiness. Reading it takes
-        // several recv(1024): level-triggered, epoll reports the rest again; edge-triggered, only a drain loop reads it.
+        // several recv(1024): level-triggered, epoll reports the rest again; edge-triggered, only a drain loop
+        // reads it.
         byte[] request = Article.ascii("GET / HTTP/1.0\r\nX-Padding: " + "p".repeat(5000) + "\r\n\r\n");
-        assertThat(Clients.exchange(chapter.port(), request)).as("the reply to a 5 KiB request").isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(chapter.port(), request, REPLY_LIMIT)).as("the reply to a 5 KiB request")
+                .isEqualTo(Article.RESPONSE);
         assertHealthy();
     }
 
@@ -193,13 +189,14 @@ public abstract class EpollChapterTests extends ChapterTests {
         int crowd = 200;
         byte[] unfinished = Article.ascii("GET /" + "x".repeat(7000)); // no blank line: the server keeps it
         long before = chapter.liveByteArrayBytes();
-        socketsAtRest = chapter.openSocketCount(); // jcmd's attach listener is a (Unix) socket of the JVM's own
+        socketsAtRest = sockets(); // jcmd's attach listener is a (Unix) socket of the JVM's own
         try (IdleClients clients = Clients.openIdle(chapter.port(), crowd, LIMIT)) {
             for (Socket socket : clients.sockets()) {
                 socket.getOutputStream().write(unfinished);
             }
         } // each client closes: end of stream, the server hangs up and closes
-        Await.until(() -> hangUps() >= crowd, LIMIT, () -> crowd + " lines \"hung up on after\" (now " + hangUps() + ")");
+        Await.until(() -> hangUps() >= crowd, LIMIT,
+                () -> crowd + " lines \"hung up on after\" (now " + hangUps() + ")");
         awaitNoConnections();
         long kept = chapter.liveByteArrayBytes() - before;
         assertThat(kept).as("bytes still held after %d closed connections each left a %d-byte request;"
@@ -209,14 +206,14 @@ public abstract class EpollChapterTests extends ChapterTests {
     }
 
     private long hangUps() {
-        return chapter.stderr().lines().filter(line -> line.contains("hung up on after")).count();
+        return stderrLines("hung up on after");
     }
 
     /** Whether every descriptor the chapter's epoll instance watches is registered with EPOLLET. */
     protected void assertEveryRegistration(boolean edgeTriggered, String lesson) throws IOException {
-        try (Socket idle = Clients.connect(chapter.port())) {
+        try (Socket idle = Clients.connect(chapter.port(), REPLY_LIMIT)) {
             // The idle connection is registered once the server holds it.
-            Await.until(() -> chapter.openSocketCount() == socketsAtRest + 1, LIMIT, "the server to accept a connection");
+            Await.until(() -> sockets() == socketsAtRest + 1, LIMIT, "the server to accept a connection");
             List<Proc.EpollRegistration> registrations = Proc.epollRegistrations(chapter.pid());
             assertThat(registrations).as("the listening socket and one connection").hasSizeGreaterThanOrEqualTo(2);
             assertThat(registrations).as(lesson).allMatch(r -> r.edgeTriggered() == edgeTriggered);
@@ -228,9 +225,9 @@ public abstract class EpollChapterTests extends ChapterTests {
         startServing();
         // Pacing 500 connects by the accept queue takes a while on a busy machine: a roomier bound.
         try (IdleClients idle = Clients.openIdle(chapter.port(), 500, LIMIT.multipliedBy(3))) {
-            assertThat(Clients.exchange(chapter.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
-            Await.until(() -> chapter.openSocketCount() == socketsAtRest + idle.size(), LIMIT,
-                    () -> "the server holds all " + idle.size() + " idle connections (sockets now " + chapter.openSocketCount() + ")");
+            assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
+            Await.until(() -> sockets() == socketsAtRest + idle.size(), LIMIT,
+                    () -> "the server holds all " + idle.size() + " idle connections (sockets now " + sockets() + ")");
         }
         assertHealthy();
     }
@@ -252,7 +249,7 @@ public abstract class EpollChapterTests extends ChapterTests {
             while (!chapter.stderr().contains("EMFILE")) {
                 assertThat(held.size()).as("connections made without the server running out of descriptors")
                         .isLessThan(openFiles);
-                held.add(Clients.connect(chapter.port()));
+                held.add(Clients.connect(chapter.port(), REPLY_LIMIT));
                 Await.until(() -> Proc.acceptQueueLength(chapter.port()) == 0 || chapter.stderr().contains("EMFILE"),
                         LIMIT, () -> "connection " + held.size() + " to be accepted, or accept to fail");
             }
@@ -283,7 +280,15 @@ public abstract class EpollChapterTests extends ChapterTests {
     }
 
     private long emfileLines() {
-        return chapter.stderr().lines().filter(line -> line.contains("EMFILE")).count();
+        return stderrLines("EMFILE");
+    }
+
+    private long stderrLines(String containing) {
+        return chapter.stderr().lines().filter(line -> line.contains(containing)).count();
+    }
+
+    private int sockets() {
+        return Proc.openSockets(chapter.pid());
     }
 
     private static void parkFor(Duration window) {

@@ -14,11 +14,7 @@ public record FloodResult(long bytesSent, long bytesReceived, CutOff cutOff) {
     public enum CutOff {
         /** It closed the connection in order: the client read end of stream (its FIN). */
         EOF,
-        /**
-         * It aborted the connection: a read or write failed (ECONNRESET, EPIPE). This is
-         * what a server that closes with unread data in its receive buffer causes: the
-         * kernel then answers with a RST, not a FIN.
-         */
+        /** A read or write failed (ECONNRESET, EPIPE): a server that closes with unread data sends a RST. */
         RESET,
         /** It did not: the connection was still open at the time limit. */
         NONE

@@ -12,6 +12,8 @@ import java.time.Duration;
  * what came back; idle holds its connections until Enter is pressed or 10 minutes pass.
  */
 public final class Poke {
+    private static final Duration LIMIT = Duration.ofSeconds(10);
+
     private Poke() {
     }
 
@@ -25,24 +27,27 @@ public final class Poke {
         try {
             switch (args[0]) {
                 case "reset" -> {
-                    Clients.resetAfter(port, Article.REQUEST);
+                    Clients.resetAfter(port, Article.REQUEST, LIMIT);
                     say("sent a whole request, then reset the connection (RST) before reading the reply");
                 }
                 case "half-close" -> say("sent 'GET / HTTP/1.0\\r\\n' and shut down its sending side; received "
-                        + Clients.printable(Clients.halfClose(port, Article.ascii("GET / HTTP/1.0\r\n"))));
+                        + Clients.printable(Clients.halfClose(port, Article.REQUEST_LINE, LIMIT)));
                 case "flood" -> {
                     FloodResult flood = Clients.flood(port, 256 << 20, Duration.ofSeconds(30));
                     say("streamed " + flood.bytesSent() + " bytes with no blank line; the server "
-                            + (flood.wasCutOff() ? "cut it off (" + flood.cutOff() + ")" : "did not cut it off within 30 s")
+                            + (flood.wasCutOff() ? "cut it off (" + flood.cutOff() + ")"
+                                    : "did not cut it off within 30 s")
                             + "; received " + flood.bytesReceived() + " bytes");
                 }
                 case "undecodable" -> say("sent 'GET /\\xff HTTP/1.0' (not UTF-8); received "
-                        + Clients.printable(Clients.exchange(port, Article.undecodableRequest())));
+                        + Clients.printable(Clients.exchange(port, Article.undecodableRequest(), LIMIT)));
                 case "dribble" -> say("sent a request one byte per write; received "
-                        + Clients.printable(Clients.exchangeDribbled(port, Article.REQUEST)));
+                        + Clients.printable(Clients.exchangeInSegments(port, Article.REQUEST, Article.REQUEST.length,
+                                LIMIT)));
                 case "idle" -> {
                     try (IdleClients idle = Clients.openIdle(port, n, Duration.ofSeconds(60))) {
-                        say("holding " + idle.size() + " idle connections to port " + port + "; press Enter to close them");
+                        say("holding " + idle.size() + " idle connections to port " + port
+                                + "; press Enter to close them");
                         try {
                             Await.until(Poke::enterPressed, Duration.ofMinutes(10), "Enter");
                         } catch (AssertionError tenMinutes) {

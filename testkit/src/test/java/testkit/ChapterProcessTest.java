@@ -45,7 +45,7 @@ class ChapterProcessTest {
         assertThat(shared.stdout()).startsWith("listening on 0.0.0.0:" + shared.port() + " (backlog 7)\n");
 
         byte[] request = Article.ascii("GET / HTTP/1.0\r\nHost: start-test\r\n\r\n");
-        assertThat(Clients.exchange(shared.port(), request)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(shared.port(), request, LIMIT)).isEqualTo(Article.RESPONSE);
         String stdout = shared.awaitStdout("Host: start-test", LIMIT);
         assertThat(stdout).contains(Article.DASHES + "\nGET / HTTP/1.0\r\nHost: start-test\r\n");
         assertThat(shared.stderr()).isEmpty();
@@ -54,8 +54,8 @@ class ChapterProcessTest {
 
     @Test
     void awaitStdoutCountsOccurrences() throws IOException {
-        Clients.exchange(shared.port(), Article.ascii("GET / HTTP/1.0\nHost: twice\n\n"));
-        Clients.exchange(shared.port(), Article.ascii("GET / HTTP/1.0\nHost: twice\n\n"));
+        Clients.exchange(shared.port(), Article.ascii("GET / HTTP/1.0\nHost: twice\n\n"), LIMIT);
+        Clients.exchange(shared.port(), Article.ascii("GET / HTTP/1.0\nHost: twice\n\n"), LIMIT);
         assertThat(shared.awaitStdout("Host: twice", 2, LIMIT)).contains("Host: twice");
     }
 
@@ -63,7 +63,7 @@ class ChapterProcessTest {
     void awaitStderrWaitsForALineOnStderr() throws IOException {
         // A child of its own: the shared one's stderr must stay empty for another test.
         try (ChapterProcess child = ChapterProcess.start(FAKE, "0", "1")) {
-            assertThat(Clients.halfClose(child.port(), Article.ascii("GET /"))).isEmpty();
+            assertThat(Clients.halfClose(child.port(), Article.ascii("GET /"), LIMIT)).isEmpty();
             assertThat(child.awaitStderr("hung up on after 5 bytes", LIMIT)).contains("no complete request");
             assertThatThrownBy(() -> child.awaitStderr("never printed", Duration.ofMillis(200)))
                     .isInstanceOf(AssertionError.class)
@@ -88,42 +88,42 @@ class ChapterProcessTest {
     void procProbesSeeTheChild() throws IOException {
         // A child of its own: another test may hold the shared one's sockets.
         try (ChapterProcess child = ChapterProcess.start(FAKE, "0", "1")) {
-            Clients.exchange(child.port(), Article.REQUEST);
+            Clients.exchange(child.port(), Article.REQUEST, LIMIT);
             // Socket inodes, not a count taken once: java.net.Socket.close() sends
             // FIN before it closes the descriptor, so the served connection may
             // still be open here, and the JVM opens a socket of its own on its
             // first accept. Only sockets: it may open a file at any moment.
             Set<Long> before = Proc.socketInodes(child.pid());
-            assertThat(child.openFdCount()).isGreaterThanOrEqualTo(before.size());
-            try (Socket held = Clients.connect(child.port())) {
+            assertThat(Proc.openFds(child.pid())).isGreaterThanOrEqualTo(before.size());
+            try (Socket held = Clients.connect(child.port(), LIMIT)) {
                 // FakeServer accepts it and waits for its request: a new socket.
                 Await.until(() -> !before.containsAll(Proc.socketInodes(child.pid())), LIMIT,
                         "the accepted connection's socket");
                 // The first connection was closed after its reply.
                 Set<Long> holding = Proc.socketInodes(child.pid());
-                assertThat(child.openSocketCount()).isEqualTo(holding.size());
+                assertThat(Proc.openSockets(child.pid())).isEqualTo(holding.size());
                 Set<Long> accepted = new HashSet<>(holding);
                 accepted.removeAll(before);
                 assertThat(accepted).hasSize(1);
                 held.close();
-                Await.until(() -> child.openSocketCount() == holding.size() - 1, LIMIT, "the socket to be closed");
+                Await.until(() -> Proc.openSockets(child.pid()) == holding.size() - 1, LIMIT, "the socket to be closed");
                 assertThat(Proc.socketInodes(child.pid())).doesNotContainAnyElementsOf(accepted);
             }
-            assertThat(child.cpuTimeTicks()).isPositive(); // starting a JVM takes well over 10 ms of CPU
-            assertThat(child.rssKiB()).isGreaterThan(10_000);
+            assertThat(Proc.cpuTicks(child.pid())).isPositive(); // starting a JVM takes well over 10 ms of CPU
+            assertThat(Proc.rssKiB(child.pid())).isGreaterThan(10_000);
         }
     }
 
     @Test
     void anOpenFileLimitReachesTheChildJvm() throws IOException {
-        try (ChapterProcess child = ChapterProcess.startWithOpenFileLimit(200, FAKE, "0", "1")) {
+        try (ChapterProcess child = ChapterProcess.start(ChapterProcess.Launcher.openFileLimit(200), FAKE, "0", "1")) {
             // /proc/PID/limits: "Max open files   200   200   files" (soft, hard, unit).
             assertThat(Files.readAllLines(Path.of("/proc", Long.toString(child.pid()), "limits")))
                     .anySatisfy(line -> assertThat(line).matches("Max open files +200 +200 +files *"));
-            assertThat(Clients.exchange(child.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+            assertThat(Clients.exchange(child.port(), Article.REQUEST, LIMIT)).isEqualTo(Article.RESPONSE);
             assertThat(child.toString()).contains("[ulimit -n 200] " + FAKE + " 0 1");
         }
-        assertThatThrownBy(() -> ChapterProcess.startWithOpenFileLimit(-1, FAKE, "0"))
+        assertThatThrownBy(() -> ChapterProcess.start(ChapterProcess.Launcher.openFileLimit(-1), FAKE, "0"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -182,8 +182,8 @@ class ChapterProcessTest {
         try (ChapterProcess child = ChapterProcess.startQuiet(javaCommand(FAKE, "0", "5"))) {
             assertThat(child.port()).isPositive();
             assertThat(child.backlog()).isEqualTo(-1);
-            assertThat(Clients.exchange(child.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
-            assertThat(Clients.halfClose(child.port(), Article.ascii("GET /"))).isEmpty();
+            assertThat(Clients.exchange(child.port(), Article.REQUEST, LIMIT)).isEqualTo(Article.RESPONSE);
+            assertThat(Clients.halfClose(child.port(), Article.ascii("GET /"), LIMIT)).isEmpty();
             child.awaitStderr("hung up on after 5 bytes", LIMIT); // stderr is still captured
             assertThat(child.stdout()).isEmpty();
             assertThat(Files.readSymbolicLink(Path.of("/proc", Long.toString(child.pid()), "fd", "1")))

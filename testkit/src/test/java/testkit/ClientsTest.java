@@ -20,6 +20,7 @@ class ClientsTest {
 
     private static final int CAP = 4096;
     private static final Duration SHORT = Duration.ofMillis(300);
+    private static final Duration LIMIT = Duration.ofSeconds(10);
 
     private FakeServer server;
 
@@ -35,7 +36,7 @@ class ClientsTest {
 
     @Test
     void exchangeSendsTheRequestAndReadsTheWholeReply() throws IOException {
-        assertThat(Clients.exchange(server.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchange(server.port(), Article.REQUEST, LIMIT)).isEqualTo(Article.RESPONSE);
         FakeServer.Seen seen = server.awaitSeen(1);
         assertThat(seen.bytes()).isEqualTo(Article.REQUEST);
         assertThat(seen.end()).isEqualTo(End.REQUEST);
@@ -43,23 +44,25 @@ class ClientsTest {
 
     @Test
     void dribbledAndSegmentedRequestsArriveWhole() throws IOException {
-        assertThat(Clients.exchangeDribbled(server.port(), Article.REQUEST_LF)).isEqualTo(Article.RESPONSE);
-        assertThat(Clients.exchangeInSegments(server.port(), Article.REQUEST, 2)).isEqualTo(Article.RESPONSE);
+        int dribbled = Article.REQUEST_LF.length;
+        assertThat(Clients.exchangeInSegments(server.port(), Article.REQUEST_LF, dribbled, LIMIT)).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchangeInSegments(server.port(), Article.REQUEST, 2, LIMIT)).isEqualTo(Article.RESPONSE);
         assertThat(server.awaitSeen(1).bytes()).isEqualTo(Article.REQUEST_LF);
         assertThat(server.awaitSeen(2).bytes()).isEqualTo(Article.REQUEST);
     }
 
     @Test
     void segmentsMustBeBetweenOneAndOneByteEach() {
-        assertThatThrownBy(() -> Clients.exchangeInSegments(server.port(), Article.REQUEST, 0))
+        assertThatThrownBy(() -> Clients.exchangeInSegments(server.port(), Article.REQUEST, 0, LIMIT))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> Clients.exchangeInSegments(server.port(), Article.REQUEST, Article.REQUEST.length + 1))
+        int tooMany = Article.REQUEST.length + 1;
+        assertThatThrownBy(() -> Clients.exchangeInSegments(server.port(), Article.REQUEST, tooMany, LIMIT))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void silentClientSendsOnlyEndOfStream() throws IOException {
-        Clients.silentConnectAndClose(server.port());
+        Clients.silentConnectAndClose(server.port(), LIMIT);
         FakeServer.Seen seen = server.awaitSeen(1);
         assertThat(seen.end()).isEqualTo(End.EOF);
         assertThat(seen.bytes()).isEmpty();
@@ -67,7 +70,7 @@ class ClientsTest {
 
     @Test
     void halfCloseSendsPartThenEndOfStreamAndReadsWhatComesBack() throws IOException {
-        byte[] reply = Clients.halfClose(server.port(), Article.ascii("GET / HTTP/1.0\r\n"));
+        byte[] reply = Clients.halfClose(server.port(), Article.ascii("GET / HTTP/1.0\r\n"), LIMIT);
         assertThat(reply).isEmpty();
         FakeServer.Seen seen = server.awaitSeen(1);
         assertThat(seen.end()).isEqualTo(End.EOF);
@@ -76,13 +79,13 @@ class ClientsTest {
 
     @Test
     void resetAfterAbortsTheConnection() throws IOException {
-        Clients.resetAfter(server.port(), Article.ascii("GET / HT"));
+        Clients.resetAfter(server.port(), Article.ascii("GET / HT"), LIMIT);
         assertThat(server.awaitSeen(1).end()).isEqualTo(End.RESET);
     }
 
     @Test
     void floodIsCutOffWhenTheServerCloses() throws IOException {
-        FloodResult flood = Clients.flood(server.port(), 64 * 1024 * 1024);
+        FloodResult flood = Clients.flood(server.port(), 64 * 1024 * 1024, LIMIT);
         assertThat(flood.wasCutOff()).as("%s", flood).isTrue();
         assertThat(flood.bytesSent()).isBetween((long) CAP, 64L * 1024 * 1024 - 1);
         assertThat(flood.bytesReceived()).isZero();
@@ -111,7 +114,7 @@ class ClientsTest {
                 assertThat(oneSlot.accepted()).isEqualTo(50);
                 assertThat(oneSlot.seen()).isEmpty();
                 // The server still answers someone else.
-                assertThat(Clients.exchange(oneSlot.port(), Article.REQUEST)).isEqualTo(Article.RESPONSE);
+                assertThat(Clients.exchange(oneSlot.port(), Article.REQUEST, LIMIT)).isEqualTo(Article.RESPONSE);
             }
             assertThat(oneSlot.awaitSeen(51).end()).isEqualTo(End.EOF);
         }
@@ -137,7 +140,7 @@ class ClientsTest {
     @Test
     void readToEndTimesOutShowingWhatArrived() throws IOException {
         try (ServerSocket stalls = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Socket client = Clients.connect(stalls.getLocalPort());
+             Socket client = Clients.connect(stalls.getLocalPort(), LIMIT);
              Socket accepted = stalls.accept()) {
             OutputStream out = accepted.getOutputStream();
             out.write(Article.ascii("HTTP/1.0 2"));
@@ -154,7 +157,7 @@ class ClientsTest {
         try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = gone.getLocalPort();
         }
-        assertThatThrownBy(() -> Clients.exchange(closedPort, Article.REQUEST)).isInstanceOf(ConnectException.class);
+        assertThatThrownBy(() -> Clients.exchange(closedPort, Article.REQUEST, LIMIT)).isInstanceOf(ConnectException.class);
     }
 
     @Test
