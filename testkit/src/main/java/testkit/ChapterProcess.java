@@ -13,40 +13,22 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * A chapter's server running in a child JVM, as a student runs it: its own
- * process, its own stdout, killed at the end whatever happened.
- *
- * <p>A separate process, not a thread in the test JVM, because a chapter
- * prints to System.out, may call System.exit, may hang in a blocking call, and
- * its fds and CPU time must be measurable on their own in /proc.
- *
- * <p>The child runs the same {@code java} as the test, with the test's class
- * path (or the one the system property {@value #CLASS_PATH_PROPERTY} names: how
- * a lab runs a patched copy of a chapter against the chapter's own tests),
- * under {@code -Xcheck:jni --enable-native-access=ALL-UNNAMED}. Its
- * stdout and stderr are read continuously on daemon threads (so it never
- * blocks on a full pipe) into memory, where tests read them. Every wait is
- * bounded and fails with an {@link AssertionError} that shows what the child
- * printed.
- *
- * <pre>{@code
- * try (ChapterProcess server = ChapterProcess.start("workbook.Server", "0", "128")) {
- *     byte[] reply = Clients.exchange(server.port(), Article.REQUEST);
- *     assertThat(reply).isEqualTo(Article.RESPONSE);
- *     server.awaitStdout("Host: 127.0.0.1", Duration.ofSeconds(10));
- *     assertThat(server.jniWarnings()).isEmpty();
- * }
- * }</pre>
+ * A server (a chapter, or any program) as a child process, killed at the end whatever happened:
+ * the one way the tests and the bench start, await and stop one. A process, not a thread, because
+ * a chapter prints, may call System.exit or hang, and its fds and CPU time must show on their own
+ * in /proc. A chapter runs on this JVM's java and class path (or {@value #CLASS_PATH_PROPERTY}'s:
+ * how a lab runs a patched copy against the chapter's tests), under -Xcheck:jni. Its output is
+ * read into memory as it comes, so it never blocks on a full pipe. Every wait is bounded and fails
+ * with an {@link AssertionError} that shows what the child printed.
  */
 public final class ChapterProcess implements AutoCloseable {
 
-    /** The system property that, when set, is the child's whole class path. */
+    /** The system property that, when set, is a chapter's class path. */
     public static final String CLASS_PATH_PROPERTY = "testkit.chapter.classpath";
 
-    /** How long {@link #start} waits for the start-up line: JVM start-up is slow on a busy machine. */
+    /** How long a start waits for the server to listen: JVM start-up is slow on a busy machine. */
     public static final Duration START_LIMIT = Duration.ofSeconds(20);
 
     /** How long {@link #close} waits for a killed child to be gone. */
@@ -55,7 +37,7 @@ public final class ChapterProcess implements AutoCloseable {
     /** How long, after the child exited, to wait for its last output to be copied. */
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
 
-    /** At most this many characters of each stream go into a failure message (the end, where the news is). */
+    /** Characters of each stream in a failure message: the last, where the news is. */
     private static final int SHOWN_CHARS = 4000;
 
     /** "listening on 0.0.0.0:PORT (backlog N)", a whole line: a half-copied line must not yield half a port. */
@@ -85,17 +67,14 @@ public final class ChapterProcess implements AutoCloseable {
     private int backlog = -1;
     private boolean closed;
 
-    /**
-     * Launches {@code command}; does not wait for anything. {@code shown} names it in
-     * messages; {@code syscallLog} is where a {@link Launcher#strace} writes, or null.
-     */
+    /** Launches {@code command} and waits for nothing; {@code shown} names it in messages. */
     private ChapterProcess(List<String> command, String shown, Path syscallLog, boolean stdoutToNull) {
         commandLine = shown;
         this.syscallLog = syscallLog;
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
             if (stdoutToNull) {
-                builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                builder.redirectOutput(ProcessBuilder.Redirect.DISCARD); // then stdout reads as empty at once
             }
             process = builder.start();
             process.getOutputStream().close(); // servers read no stdin: give them end of file
@@ -104,16 +83,11 @@ public final class ChapterProcess implements AutoCloseable {
                     + (command.get(0).equals("strace") ? " (apt-get install strace)" : ""), e);
         }
         RUNNING.add(process);
-        // Sent to /dev/null, stdout reads as an empty stream: its copy ends at once.
         stdout = new CapturedOutput(process.getInputStream(), "stdout of " + process.pid());
         stderr = new CapturedOutput(process.getErrorStream(), "stderr of " + process.pid());
     }
 
-    /**
-     * A chapter in a child JVM: this JVM's java and class path, under -Xcheck:jni.
-     *
-     * @param launcher what runs the JVM (see {@link Launcher}); the JVM keeps the launcher's pid
-     */
+    /** {@code mainClass} in a JVM like this one, run by {@code launcher}, which keeps the pid. */
     private static ChapterProcess launch(Launcher launcher, String mainClass, String... args) {
         List<String> program = new ArrayList<>(List.of(mainClass));
         program.addAll(List.of(args));
@@ -125,32 +99,15 @@ public final class ChapterProcess implements AutoCloseable {
         return new ChapterProcess(command, launcher.label + String.join(" ", program), launcher.syscallLog, false);
     }
 
-    /**
-     * Starts {@code mainClass} with {@code args} (for a chapter: "0" for a
-     * free port, and a backlog) and waits at most {@link #START_LIMIT} for its
-     * start-up line, from which it takes the port.
-     *
-     * @throws AssertionError with the child's output if the line does not
-     *         come in time or the child exits first; the child is then killed
-     */
+    /** As {@link #start(Launcher, String, String...)}, with nothing in front of the JVM. */
     public static ChapterProcess start(String mainClass, String... args) {
         return start(Launcher.PLAIN, mainClass, args);
     }
 
     /**
-     * As {@link #start}, with the child's limit on open files (RLIMIT_NOFILE,
-     * soft and hard, as {@code ulimit -n} sets it) at {@code openFiles}: how a
-     * test makes a server run out of descriptors with a hundred connections
-     * instead of tens of thousands. 0 inherits this JVM's limit.
-     */
-    public static ChapterProcess startWithOpenFileLimit(int openFiles, String mainClass, String... args) {
-        return start(openFiles == 0 ? Launcher.PLAIN : Launcher.openFileLimit(openFiles), mainClass, args);
-    }
-
-    /**
-     * As {@link #start}, with the JVM run by {@code launcher}: under an open-file
-     * limit, under strace, with Ctrl-C's default disposition. The JVM keeps the
-     * launcher's pid, so /proc readings and signals reach the chapter itself.
+     * Starts {@code mainClass} with {@code args} (a chapter's: "0" for a free port, a backlog), its JVM
+     * run by {@code launcher}, and takes port and backlog from its start-up line. Fails with the child's
+     * output, and kills it, if the line does not come within {@link #START_LIMIT}.
      */
     public static ChapterProcess start(Launcher launcher, String mainClass, String... args) {
         ChapterProcess child = launch(launcher, mainClass, args);
@@ -164,15 +121,9 @@ public final class ChapterProcess implements AutoCloseable {
     }
 
     /**
-     * Starts any server the way the bench runs one: {@code command} as given
-     * (a chapter under a JVM of the caller's choosing, a C program), stdout to
-     * /dev/null as with {@code > /dev/null} (a chapter prints every request;
-     * reading that from a pipe would cost CPU on both sides), stderr captured.
-     * The start-up line is not seen, so the port is read from /proc: the
-     * socket the process holds in LISTEN state. {@link #backlog()} is then -1.
-     *
-     * @throws AssertionError with the child's stderr if it does not listen
-     *         within {@link #START_LIMIT} or exits first; it is then killed
+     * Starts any server the way the bench runs one: {@code command} as given, stdout to /dev/null (a
+     * chapter prints every request: reading that from a pipe costs CPU), the port from its listening
+     * socket in /proc, the backlog unknown (-1).
      */
     public static ChapterProcess startQuiet(List<String> command) {
         ChapterProcess child = new ChapterProcess(command, String.join(" ", command), null, true);
@@ -209,20 +160,24 @@ public final class ChapterProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs a child that is expected to exit by itself (bad arguments, a busy
-     * port) and returns how it ended. Waits at most {@code limit}.
-     *
-     * @throws AssertionError with the child's output if it is still running
-     *         at the limit; it is then killed
-     */
+    /** A chapter that should exit by itself (bad arguments, a busy port): see {@link #run(Duration, List)}. */
     public static Finished run(Duration limit, String mainClass, String... args) {
         return launch(Launcher.PLAIN, mainClass, args).finish(limit);
     }
 
-    /** As {@link #run(Duration, String, String...)}, for any program: {@code command} as given. */
+    /** Runs a program that exits by itself; fails with its output, and kills it, if it outlasts {@code limit}. */
     public static Finished run(Duration limit, List<String> command) {
         return new ChapterProcess(command, String.join(" ", command), null, false).finish(limit);
+    }
+
+    /** As {@link #run(Duration, List)}, for a helper program that must succeed: its stdout. */
+    public static String output(Duration limit, List<String> command) {
+        Finished f = run(limit, command);
+        if (f.exitCode() != 0) {
+            throw new AssertionError(String.join(" ", command) + " failed (exit " + f.exitCode() + "): "
+                    + f.stdout() + f.stderr());
+        }
+        return f.stdout();
     }
 
     private Finished finish(Duration limit) {
@@ -236,14 +191,12 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** How a child run by {@link #run} ended: its exit code and everything it printed. */
     public record Finished(int exitCode, String stdout, String stderr) {
-
-        /** As {@link ChapterProcess#jniWarnings()}. */
         public List<String> jniWarnings() {
             return ChapterProcess.jniWarnings(stdout + "\n" + stderr);
         }
     }
 
-    /** The port from the start-up line (the real one, when started with port 0). */
+    /** The port it listens on (the real one, when started with port 0). */
     public int port() {
         return port;
     }
@@ -253,57 +206,40 @@ public final class ChapterProcess implements AutoCloseable {
         return backlog;
     }
 
-    /** The child's process id, as in /proc and {@code ps}. */
     public long pid() {
         return process.pid();
     }
 
-    /** True until the child exits (or is killed by {@link #close}). */
     public boolean isAlive() {
         return process.isAlive();
     }
 
-    /** Everything the child printed to stdout so far (UTF-8; malformed bytes as U+FFFD). */
+    /** Everything the child printed so far (UTF-8; malformed bytes as U+FFFD). */
     public String stdout() {
         return stdout.text();
     }
 
-    /** Everything the child printed to stderr so far (UTF-8; malformed bytes as U+FFFD). */
     public String stderr() {
         return stderr.text();
     }
 
-    /**
-     * Waits at most {@code limit} until stdout contains {@code needle}.
-     *
-     * @return stdout at that moment
-     * @throws AssertionError with the child's output on timeout, or at once if
-     *         the child exits without printing it
-     */
+    /** As {@link #awaitStdout(String, int, Duration)}, once. */
     public String awaitStdout(String needle, Duration limit) {
         return awaitStdout(needle, 1, limit);
     }
 
     /**
-     * Waits at most {@code limit} until stdout contains {@code needle} at
-     * least {@code times} times: {@code awaitStdout(Article.DASHES, 3, limit)}
-     * waits for the third request.
-     *
-     * @return stdout at that moment
-     * @throws AssertionError as {@link #awaitStdout(String, Duration)}
+     * Waits until stdout holds {@code needle} {@code times} times ({@code Article.DASHES}, 3: the third
+     * request) and returns it; fails on timeout, or at once if the child exits without printing it.
      */
     public String awaitStdout(String needle, int times, Duration limit) {
         return await(stdout, "stdout", needle, times, limit);
     }
 
     /**
-     * Waits at most {@code limit} until stderr contains {@code needle}. The
-     * child's output is copied from its pipe by a thread of ours, so a line it
-     * printed before its client saw a reply (or a hang-up) can still be on its
-     * way: wait for it, never read {@link #stderr()} once.
-     *
-     * @return stderr at that moment
-     * @throws AssertionError as {@link #awaitStdout(String, Duration)}
+     * As {@link #awaitStdout(String, Duration)}, on stderr. Our copy of the child's output can
+     * lag behind what the client saw (a reply, a hang-up): wait for a line, never read
+     * {@link #stderr()} once.
      */
     public String awaitStderr(String needle, Duration limit) {
         return await(stderr, "stderr", needle, 1, limit);
@@ -328,13 +264,7 @@ public final class ChapterProcess implements AutoCloseable {
         return count;
     }
 
-    /**
-     * Waits at most {@code limit} for the child to exit (and a few seconds
-     * more for its last output to be copied).
-     *
-     * @return the exit code
-     * @throws AssertionError with the child's output on timeout
-     */
+    /** Waits for the child to exit (and a few seconds more for its last output); returns its exit code. */
     public int awaitExit(Duration limit) {
         awaitEnd(limit);
         return process.exitValue();
@@ -354,41 +284,34 @@ public final class ChapterProcess implements AutoCloseable {
      * "INT" is what Ctrl-C sends.
      */
     public void signal(String name) {
-        helper(List.of("kill", "-s", name, Long.toString(pid())));
+        output(KILL_LIMIT, List.of("kill", "-s", name, Long.toString(pid())));
         if (name.equals("STOP")) {
             // kill returns once the signal is queued; a busy machine may let a thread run on a moment longer.
             Await.until(() -> Proc.allThreadsStopped(pid()), KILL_LIMIT, () -> "every thread stopped\n" + describe());
         }
     }
 
-    /**
-     * Bytes in byte arrays still reachable in the child's heap, after the full
-     * collection that {@code jcmd PID GC.class_histogram} makes first: where a
-     * chapter keeps the requests it holds.
-     */
+    /** Bytes in byte arrays reachable in the child's heap after a full collection: where a chapter keeps requests. */
     public long liveByteArrayBytes() {
         // A line reads "   1:   9101   408552  [B (java.base@17.0.15)": number, instances, bytes, class.
-        return heapHistogram("\\d+:\\s+\\d+\\s+\\d+\\s+\\[B( .*)?", 2);
+        return heapHistogram("\\d+:\\s+\\d+\\s+\\d+\\s+\\[B( .*)?");
     }
 
     /** All bytes still reachable in the child's heap: the histogram's last line, "Total  INSTANCES  BYTES". */
     public long liveHeapBytes() {
-        return heapHistogram("Total\\s+\\d+\\s+\\d+", 2);
+        return heapHistogram("Total\\s+\\d+\\s+\\d+");
     }
 
-    /** Field {@code field} of the first line of {@code jcmd PID GC.class_histogram} that matches {@code line}. */
-    private long heapHistogram(String line, int field) {
+    /** The bytes (third field) of the first line matching {@code line} of {@code jcmd PID GC.class_histogram}. */
+    private long heapHistogram(String line) {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        String histogram = helper(List.of(jcmd, Long.toString(pid()), "GC.class_histogram"));
+        String histogram = output(KILL_LIMIT, List.of(jcmd, Long.toString(pid()), "GC.class_histogram"));
         return histogram.lines().map(String::trim).filter(l -> l.matches(line))
-                .mapToLong(l -> Long.parseLong(l.split("\\s+")[field])).findFirst()
+                .mapToLong(l -> Long.parseLong(l.split("\\s+")[2])).findFirst()
                 .orElseThrow(() -> new AssertionError("no line /" + line + "/ in the heap histogram:\n" + histogram));
     }
 
-    /**
-     * The lines strace wrote so far, for a child started with {@link Launcher#strace}:
-     * {@code PID call(arguments) = result}, one system call each.
-     */
+    /** The lines strace wrote so far ({@link Launcher#strace}): {@code PID call(arguments) = result}. */
     public List<String> syscalls() {
         if (syscallLog == null) {
             throw new IllegalStateException("not started under strace: use Launcher.strace");
@@ -400,57 +323,16 @@ public final class ChapterProcess implements AutoCloseable {
         }
     }
 
-    /** Runs a short helper program to its end (bounded) and returns its stdout; fails the test if it fails. */
-    private String helper(List<String> command) {
-        Finished f = run(KILL_LIMIT, command);
-        if (f.exitCode() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed (exit " + f.exitCode() + "): " + f.stdout()
-                    + f.stderr() + "\n" + describe());
-        }
-        return f.stdout();
-    }
-
-    /** Open file descriptors of the child: see {@link Proc#openFds}. */
-    public int openFdCount() {
-        return Proc.openFds(pid());
-    }
-
-    /** Open sockets of the child, listening socket included: see {@link Proc#openSockets}. */
-    public int openSocketCount() {
-        return Proc.openSockets(pid());
-    }
-
-    /** CPU time of the child so far in clock ticks: see {@link Proc#cpuTicks}. */
-    public long cpuTimeTicks() {
-        return Proc.cpuTicks(pid());
-    }
-
-    /** Resident memory of the child in KiB: see {@link Proc#rssKiB}. */
-    public long rssKiB() {
-        return Proc.rssKiB(pid());
-    }
-
-    /**
-     * Lines of stdout and stderr so far with a JNI or native-access warning.
-     * -Xcheck:jni only prints, it does not fail anything: assert this is
-     * empty, typically after the exchanges and before close.
-     */
+    /** Lines with a JNI or native-access warning: -Xcheck:jni prints them and fails nothing, so assert none. */
     public List<String> jniWarnings() {
         return jniWarnings(stdout() + "\n" + stderr());
     }
 
     static List<String> jniWarnings(String output) {
-        return output.lines()
-                .filter(line -> JNI_WARNING_MARKERS.stream().anyMatch(line::contains))
-                .collect(Collectors.toList());
+        return output.lines().filter(line -> JNI_WARNING_MARKERS.stream().anyMatch(line::contains)).toList();
     }
 
-    /**
-     * Kills the child (SIGKILL: a hung server cannot delay it) and waits at
-     * most {@link #KILL_LIMIT} for it to be gone. Does the same whether the
-     * test passed or failed; a second call does nothing. Output stays
-     * readable afterwards.
-     */
+    /** Kills the child (SIGKILL: a hung server cannot delay it) and waits for it to be gone; output stays readable. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -483,18 +365,14 @@ public final class ChapterProcess implements AutoCloseable {
         return "ChapterProcess[pid " + pid() + ", port " + port + ": " + commandLine + "]";
     }
 
-    /**
-     * What runs the child's JVM before it starts: each of these ends by exec'ing
-     * the JVM, so the chapter keeps the pid this class sees.
-     */
+    /** What runs a chapter's JVM: each ends by exec'ing it, so the chapter keeps the pid this class sees. */
     public static final class Launcher {
         /** The JVM itself, nothing in front. */
         public static final Launcher PLAIN = new Launcher(List.of(), "", null);
 
         /**
-         * With Ctrl-C's default disposition: a shell without job control starts its
-         * background jobs with SIGINT ignored, and a JVM that inherits that ignores
-         * Ctrl-C too ({@code env --default-signal}, coreutils 8.32 and later).
+         * With Ctrl-C's default disposition: a shell without job control starts its background
+         * jobs with SIGINT ignored, and a JVM that inherits that ignores Ctrl-C too.
          */
         public static final Launcher DEFAULT_SIGINT = new Launcher(List.of("env", "--default-signal=INT"), "", null);
 
@@ -509,24 +387,24 @@ public final class ChapterProcess implements AutoCloseable {
         }
 
         /**
-         * Under an open-file limit (RLIMIT_NOFILE, soft and hard, as {@code ulimit -n}
-         * sets it): the shell lowers both limits, then becomes the JVM, which at start-up
-         * raises its soft limit only as far as the hard one.
+         * Under an open-file limit (RLIMIT_NOFILE, soft and hard, as {@code ulimit -n} sets it),
+         * how a test makes a server run out of descriptors with a hundred connections. The JVM
+         * raises its soft limit at start-up, but only as far as the hard one.
          */
         public static Launcher openFileLimit(int openFiles) {
             if (openFiles <= 0) {
                 throw new IllegalArgumentException("open-file limit " + openFiles);
             }
-            return new Launcher(List.of("/bin/sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)),
-                    "[ulimit -n " + openFiles + "] ", null);
+            String limit = Integer.toString(openFiles);
+            return new Launcher(List.of("/bin/sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", limit),
+                    "[ulimit -n " + limit + "] ", null);
         }
 
         /**
-         * Under strace, tracing the named system calls (e.g. "setsockopt,sendto") of
-         * every thread from the first instruction on; read them with
-         * {@link ChapterProcess#syscalls()}. {@code -D} leaves strace as a grandchild,
-         * so the JVM is this process's child; {@code --seccomp-bpf} stops the JVM only
-         * at the traced calls, so it runs at nearly full speed.
+         * Under strace, tracing the named system calls (e.g. "setsockopt,sendto") of every
+         * thread; read them with {@link ChapterProcess#syscalls()}. {@code -D} leaves strace as
+         * a grandchild, so the JVM is this process's child; {@code --seccomp-bpf} stops the JVM
+         * only at the traced calls, so it runs at nearly full speed.
          */
         public static Launcher strace(String syscalls) {
             try {
