@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -19,55 +20,43 @@ final class Backlog {
     static final double SLOW_MS = 900;
 
     static void run(Settings s) {
-        Page.Data d = new Page.Data("backlog");
+        Page.Data d = new Page.Data("backlog", s);
         Table raw = Measure.rawTable();
         Map<Integer, List<Row>> rows = new LinkedHashMap<>();
-        List<String> problems = new ArrayList<>();
         LoadGen.Config load = LoadGen.Config.of(C).seconds(s.seconds()).deadline(s.deadline());
         for (int rep = 1; rep <= s.reps(); rep++) {
             for (int b : BACKLOGS) {
-                try {
-                    Row row = Measure.fresh(Server.CH3, b, load.label("backlog " + b), s, s.warmupMax());
+                d.attempt("backlog " + b, () -> {
+                    Row row = Measure.fresh(Server.CH3, b, load.label("backlog " + b), s);
                     rows.computeIfAbsent(b, k -> new ArrayList<>()).add(row);
                     Measure.addRaw(raw, row);
-                } catch (RuntimeException | AssertionError e) {
-                    problems.add("backlog " + b + ": " + e.getMessage());
-                }
+                });
             }
         }
-        Table t = new Table("backlog", "req/s", "p50 ms", "mean ms", "c / (req/s) ms", "p99 ms", "max ms", "replies ≥ 0.9 s",
-                "errors", "listen overflows", "SYN retransmits");
-        List<Double> x = new ArrayList<>();
-        List<Double> rate = new ArrayList<>();
-        List<Double> p99 = new ArrayList<>();
-        List<Double> max = new ArrayList<>();
-        for (var e : rows.entrySet()) {
-            List<Row> r = e.getValue();
-            Spread rt = Spread.of(r, y -> y.result().rate());
-            t.add(e.getKey(), rt, Spread.of(r, y -> y.result().ms(50)), Spread.of(r, y -> y.result().latency.getMean() / 1000),
-                    Spread.of(r, y -> C * 1000 / y.result().rate()), Spread.of(r, y -> y.result().ms(99)),
-                    Spread.of(r, y -> y.result().maxMs()), Spread.of(r, y -> y.result().countAtLeastMs(SLOW_MS)),
-                    Throughput.errors(r), Spread.of(r, y -> y.tcp().overflows()), Spread.of(r, y -> y.tcp().synRetrans()));
-            x.add((double) e.getKey());
-            rate.add(rt.median());
-            p99.add(Spread.of(r, y -> y.result().ms(99)).median());
-            max.add(Spread.of(r, y -> y.result().maxMs()).median());
-        }
+        Table t = new Table("backlog", "req/s", "p50 ms", "mean ms", "c / (req/s) ms", "p99 ms", "max ms",
+                "replies ≥ 0.9 s", "errors", "listen overflows", "SYN retransmits");
+        rows.forEach((b, r) -> t.add(b, Spread.of(r, Row::rate), Spread.of(r, y -> y.ms(50)),
+                Spread.of(r, y -> y.result().latency.getMean() / 1000), Spread.of(r, y -> C * 1000 / y.rate()),
+                Spread.of(r, y -> y.ms(99)), Spread.of(r, Row::maxMs),
+                Spread.of(r, y -> y.result().countAtLeastMs(SLOW_MS)), Measure.errors(r),
+                Spread.of(r, y -> y.tcp().overflows()), Spread.of(r, y -> y.tcp().synRetrans())));
         raw.writeCsv(Page.file("backlog.csv"));
-        d.put("table", t).put("command", Main.command("backlog", s)).put("example", Server.CH3.shown(0).replace(" PORT 0", " PORT BACKLOG"))
-                .put("load", load.cli()).put("problems", Throughput.bullets(problems));
-        if (rows.size() < 2) {
-            d.save();
-            return;
+        d.put("table", t).put("example", Server.CH3.shown(0).replace(" PORT 0", " PORT BACKLOG")).put("load", load.cli());
+        if (rows.size() >= 2) {
+            double[] xs = rows.keySet().stream().mapToDouble(b -> b).toArray();
+            Charts.draw("perf-backlog.png", "Chapter 3, c=" + C + ": requests/s and latency against listen backlog",
+                    new Charts.Axis("listen backlog", true), new Charts.Axis("requests/s", false),
+                    List.of(new Charts.Line("requests/s", xs, medians(rows, Row::rate), 0, false)),
+                    new Charts.Axis("latency of OK replies, ms", true),
+                    List.of(new Charts.Line("p99 latency", xs, medians(rows, y -> y.ms(99)), 1, true),
+                            new Charts.Line("max latency", xs, medians(rows, Row::maxMs), 3, true)));
+            verdict(rows, d);
         }
-        double[] xs = x.stream().mapToDouble(Double::doubleValue).toArray();
-        Charts.draw("perf-backlog.png", "Chapter 3, c=" + C + ": requests/s and latency against listen backlog",
-                new Charts.Axis("listen backlog", true), new Charts.Axis("requests/s", false),
-                List.of(new Charts.Line("requests/s", xs, array(rate), 0, false)),
-                new Charts.Axis("latency of OK replies, ms", true),
-                List.of(new Charts.Line("p99 latency", xs, array(p99), 1, true), new Charts.Line("max latency", xs, array(max), 3, true)));
-        verdict(rows, d);
         d.save();
+    }
+
+    private static double[] medians(Map<Integer, List<Row>> rows, ToDoubleFunction<Row> figure) {
+        return rows.values().stream().mapToDouble(r -> Spread.median(r, figure)).toArray();
     }
 
     /**
@@ -79,16 +68,15 @@ final class Backlog {
     static void verdict(Map<Integer, List<Row>> rows, Page.Data d) {
         List<Integer> measured = new ArrayList<>(rows.keySet());
         int top = measured.get(measured.size() - 1);
-        double topRate = Spread.of(rows.get(top), r -> r.result().rate()).median();
-        double topP99 = Spread.of(rows.get(top), r -> r.result().ms(99)).median();
+        double topRate = Spread.median(rows.get(top), Row::rate);
+        double topP99 = Spread.median(rows.get(top), r -> r.ms(99));
         List<Integer> overflowed = new ArrayList<>();
         List<Integer> worse = new ArrayList<>();
         for (int b : measured) {
             List<Row> reps = rows.get(b);
             if (reps.stream().anyMatch(r -> r.tcp().overflows() > 0)) overflowed.add(b);
             boolean cost = reps.stream().anyMatch(r -> r.result().errors() > 0 || r.result().countAtLeastMs(SLOW_MS) > 0)
-                    || Spread.of(reps, r -> r.result().rate()).median() < 0.8 * topRate
-                    || Spread.of(reps, r -> r.result().ms(99)).median() > 2 * topP99;
+                    || Spread.median(reps, Row::rate) < 0.8 * topRate || Spread.median(reps, r -> r.ms(99)) > 2 * topP99;
             if (b != top && overflowed.contains(b) && cost) worse.add(b);
         }
         List<Integer> under50 = measured.stream().filter(b -> b < 50).toList();
@@ -105,9 +93,5 @@ final class Backlog {
 
     private static String list(List<Integer> xs) {
         return xs.stream().map(String::valueOf).collect(Collectors.joining(", "));
-    }
-
-    static double[] array(List<Double> xs) {
-        return xs.stream().mapToDouble(Double::doubleValue).toArray();
     }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import testkit.ChapterProcess;
+import testkit.Proc;
 
 /**
  * cold: what a student sees running ab against a freshly started server:
@@ -35,7 +36,7 @@ final class ColdStart {
     record Batch(String curve, int rep, long servedBefore, double cpuUs, double jitUs, long failed) {}
 
     static void run(Settings s) {
-        Page.Data d = new Page.Data("cold");
+        Page.Data d = new Page.Data("cold", s);
         String jdk = Server.BENCH_JVM.java();
         List<Curve> curves = new ArrayList<>(List.of(new Curve("chapter 3", Server.CH3, new Jvm(jdk, List.of(), true)),
                 new Curve("C reference", Server.C_REF, Server.BENCH_JVM)));
@@ -43,32 +44,30 @@ final class ColdStart {
             curves.add(new Curve("chapter 3, C1 only (-XX:TieredStopAtLevel=1)", Server.CH3,
                     new Jvm(jdk, List.of("-XX:TieredStopAtLevel=1"), true)));
         }
-        List<String> problems = new ArrayList<>();
         if (JDK25.isPresent()) {
             curves.add(new Curve("chapter 3, JDK 25", Server.CH3, new Jvm(JDK25.get(), List.of(), true)));
-            try {
-                train();
-                curves.add(new Curve("chapter 3, JDK 25 + AOT cache", Server.CH3, new Jvm(JDK25.get(), List.of("-XX:AOTCache=" + AOT), true)));
-            } catch (IOException | RuntimeException | AssertionError e) {
-                problems.add("the AOT cache: " + e.getMessage());
+            if (d.attempt("the AOT cache", ColdStart::train)) {
+                curves.add(new Curve("chapter 3, JDK 25 + AOT cache", Server.CH3,
+                        new Jvm(JDK25.get(), List.of("-XX:AOTCache=" + AOT), true)));
             }
         } else {
-            problems.add("JDK 25 is not installed at " + "/usr/lib/jvm/temurin-25-jdk-amd64: its curves are not drawn");
+            d.problem("JDK 25", "not installed at /usr/lib/jvm/temurin-25-jdk-amd64: its curves are not drawn");
         }
         List<Batch> batches = new ArrayList<>();
         for (int rep = 1; rep <= s.reps(); rep++) {
             for (Curve c : curves) {
-                try (Running r = c.server().start(BACKLOG, c.jvm())) {
-                    for (int b = 0; b < s.batches(); b++) {
-                        Measure.Cpu before = Measure.cpu(r.pid());
-                        long failed = ab(r.port());
-                        Measure.Cpu used = Measure.cpu(r.pid()).minus(before);
-                        batches.add(new Batch(c.label(), rep, (long) b * BATCH, used.total() / Measure.HZ * 1e6 / BATCH,
-                                used.jit() / Measure.HZ * 1e6 / BATCH, failed));
+                int thisRep = rep;
+                d.attempt(c.label(), () -> {
+                    try (Running r = c.server().start(BACKLOG, c.jvm())) {
+                        for (int b = 0; b < s.batches(); b++) {
+                            Measure.Cpu before = Measure.cpu(r.pid());
+                            long failed = ab(r.port());
+                            Measure.Cpu used = Measure.cpu(r.pid()).minus(before);
+                            batches.add(new Batch(c.label(), thisRep, (long) b * BATCH, used.total() / Measure.HZ * 1e6 / BATCH,
+                                    used.jit() / Measure.HZ * 1e6 / BATCH, failed));
+                        }
                     }
-                } catch (RuntimeException | AssertionError e) {
-                    problems.add(c.label() + ": " + e.getMessage());
-                }
+                });
             }
         }
         Table raw = new Table("curve", "rep", "served_before", "cpu_us_per_req", "jit_cpu_us_per_req", "failed");
@@ -82,9 +81,10 @@ final class ColdStart {
             long served = (long) b * BATCH;
             List<Object> row = new ArrayList<>(List.of(served));
             for (Curve c : curves) {
-                Spread cpu = cell(batches, c.label(), served, Batch::cpuUs);
+                List<Batch> cell = cell(batches, c.label(), served);
+                Spread cpu = cell.isEmpty() ? null : Spread.of(cell, Batch::cpuUs);
                 row.add(cpu == null || !c.server().onJvm() ? cpu
-                        : Table.format(cpu) + ", JIT " + Table.number(cell(batches, c.label(), served, Batch::jitUs).median()));
+                        : Table.format(cpu) + ", JIT " + Table.number(Spread.median(cell, Batch::jitUs)));
             }
             t.add(row.toArray());
         }
@@ -93,8 +93,7 @@ final class ColdStart {
             double[] y = new double[s.batches()];
             for (int b = 0; b < x.length; b++) {
                 x[b] = (b + 1) * BATCH / 1000.0;
-                Spread v = cell(batches, c.label(), (long) b * BATCH, Batch::cpuUs);
-                y[b] = v == null ? Double.NaN : v.median();
+                y[b] = Spread.median(cell(batches, c.label(), (long) b * BATCH), Batch::cpuUs);
             }
             lines.add(new Charts.Line(c.label(), x, y, lines.size(), c.label().contains("AOT")));
             if (y.length > 3) {
@@ -105,8 +104,9 @@ final class ColdStart {
         Charts.draw("perf-cold.png", "Server CPU per request in each batch of ab -n 10000 -c 100 after start",
                 new Charts.Axis("requests served since start, thousands (end of each batch)", false),
                 new Charts.Axis("server CPU µs per request", false), lines, null, null);
-        d.put("table", t).put("command", Main.command("cold", s)).put("example", Server.CH3.shown(BACKLOG, curves.get(0).jvm())).put("ab", "ab -q -n " + BATCH + " -c " + C + " http://127.0.0.1:PORT/")
-                .put("batches", s.batches()).put("problems", Throughput.bullets(problems)).put("aot", AOT.getFileName()).save();
+        d.put("table", t).put("example", Server.CH3.shown(BACKLOG, curves.get(0).jvm()))
+                .put("ab", "ab -q -n " + BATCH + " -c " + C + " http://127.0.0.1:PORT/").put("batches", s.batches())
+                .put("aot", AOT.getFileName()).save();
     }
 
     /** A training run on JDK 25 that writes the AOT cache when the JVM exits (a SIGTERM exits it normally). */
@@ -122,16 +122,13 @@ final class ColdStart {
 
     /** One batch of ab against a port; returns its failed requests. */
     private static long ab(int port) {
-        ChapterProcess.Finished f = ChapterProcess.run(Duration.ofMinutes(5), List.of("ab", "-q", "-n", Integer.toString(BATCH),
+        String out = ChapterProcess.output(Duration.ofMinutes(5), List.of("ab", "-q", "-n", Integer.toString(BATCH),
                 "-c", Integer.toString(C), "http://127.0.0.1:" + port + "/"));
-        if (f.exitCode() != 0) throw new IllegalStateException("ab failed: " + f.stderr().strip());
-        return f.stdout().lines().filter(l -> l.startsWith("Failed requests:")).mapToLong(l -> Long.parseLong(l.replaceAll("\\D", "")))
-                .findFirst().orElse(0);
+        return Proc.value(out, "Failed requests:").map(Long::parseLong).orElse(0L);
     }
 
-    private static Spread cell(List<Batch> batches, String curve, long served, java.util.function.ToDoubleFunction<Batch> f) {
-        List<Batch> b = batches.stream().filter(x -> x.curve().equals(curve) && x.servedBefore() == served).toList();
-        return b.isEmpty() ? null : Spread.of(b, f);
+    private static List<Batch> cell(List<Batch> batches, String curve, long served) {
+        return batches.stream().filter(x -> x.curve().equals(curve) && x.servedBefore() == served).toList();
     }
 
     private static String key(Curve c) {

@@ -59,7 +59,8 @@ public final class Main {
                 // One broken experiment must not cost the others; the page says it failed.
                 failed.add(e.getKey());
                 x.printStackTrace();
-                new Page.Data(e.getKey()).put("failed", String.valueOf(x.getMessage()).lines().findFirst().orElse("")).save();
+                new Page.Data(e.getKey(), s).put("failed", String.valueOf(x.getMessage()).lines().findFirst().orElse(""))
+                        .save();
             }
         }
         Page.write(all ? (System.nanoTime() - start) / 60e9 : Double.NaN);

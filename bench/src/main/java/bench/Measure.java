@@ -1,15 +1,11 @@
 package bench;
 
 import bench.Server.Running;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import testkit.Proc;
 
 /**
@@ -47,13 +43,8 @@ final class Measure {
     }
 
     static Tcp tcp() {
-        // /proc/net/netstat: a "TcpExt:" line of names, then one of values.
-        List<String> lines = read(Path.of("/proc/net/netstat")).lines().filter(l -> l.startsWith("TcpExt:")).toList();
-        String[] names = lines.get(0).split("\\s+");
-        String[] values = lines.get(1).split("\\s+");
-        Map<String, Long> c = new HashMap<>();
-        for (int i = 1; i < names.length; i++) c.put(names[i], Long.parseLong(values[i]));
-        return new Tcp(c.get("ListenOverflows"), c.get("ListenDrops"), c.get("TCPSynRetrans"));
+        return new Tcp(Proc.tcpExtCounter("ListenOverflows"), Proc.tcpExtCounter("ListenDrops"),
+                Proc.tcpExtCounter("TCPSynRetrans"));
     }
 
     /** A server under one load run, and what the counters said. */
@@ -72,12 +63,44 @@ final class Measure {
         double cpuUs() {
             return us(cpu.total());
         }
+
+        double rate() {
+            return result.rate();
+        }
+
+        double ms(double percentile) {
+            return result.ms(percentile);
+        }
+
+        double maxMs() {
+            return result.maxMs();
+        }
     }
 
-    /** Runs {@code config} against a fresh server, warmed up for s.warmup() to {@code warmupMax} seconds. */
-    static Row fresh(Server server, int backlog, LoadGen.Config config, Settings s, double warmupMax) {
+    /** The rows of one server. */
+    static List<Row> of(List<Row> rows, Server server) {
+        return rows.stream().filter(r -> r.server() == server).toList();
+    }
+
+    /** Server CPU per OK reply, µs: all, user, system, the JIT's part; the tables' four CPU columns. */
+    static final List<ToDoubleFunction<Row>> CPU_FIGURES = List.of(Row::cpuUs, r -> r.us(r.cpu().user()),
+            r -> r.us(r.cpu().sys()), r -> r.us(r.cpu().jit()));
+
+    static List<Spread> cpuCells(List<Row> rows) {
+        return CPU_FIGURES.stream().map(f -> Spread.of(rows, f)).toList();
+    }
+
+    /** All errors of a row's runs, by kind. */
+    static String errors(List<Row> reps) {
+        LoadGen.Result sum = new LoadGen.Result();
+        reps.forEach(r -> sum.add(r.result()));
+        return sum.errorSummary() + (reps.size() > 1 && sum.errors() > 0 ? " (" + reps.size() + " runs)" : "");
+    }
+
+    /** Runs {@code config} against a fresh server, warmed up as long as {@code s} says. */
+    static Row fresh(Server server, int backlog, LoadGen.Config config, Settings s) {
         try (Running r = server.start(backlog)) {
-            return run(r, config, warmUp(r, config.concurrency(), s.warmup(), warmupMax));
+            return run(r, config, warmUp(r, config.concurrency(), s.warmup(), s.warmupMax()));
         }
     }
 
@@ -143,13 +166,9 @@ final class Measure {
         raw.add(cells.toArray());
     }
 
-    /** A whole file as text; unchecked, for /proc files and the bench's own. */
-    static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The soft and hard limits on open files; the JVM raised its soft limit to the hard one at start-up. */
+    static String[] openFileLimits() {
+        return Proc.value(Proc.read(Path.of("/proc/self/limits")), "Max open files").orElse("1024 1024").split("\\s+");
     }
 
     private Measure() {}

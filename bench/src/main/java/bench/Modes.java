@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import testkit.Await;
 import testkit.ChapterProcess;
+import testkit.Proc;
 
 /**
  * modes: level- against edge-triggered (chapters 3 and 4), side by side after
@@ -26,6 +28,7 @@ import testkit.ChapterProcess;
  */
 final class Modes {
     static final List<Server> SERVERS = List.of(Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF);
+    static final List<Server> MODES = List.of(Server.CH3, Server.CH4);
     static final int C = 100;
     static final int BACKLOG = 128;
     static final int[] PADDING = {0, 4_000};
@@ -53,87 +56,92 @@ final class Modes {
             new Call("wait", "epoll_pwait", "sys_enter_epoll_pwait", null));
 
     static void run(Settings s) throws IOException {
-        Page.Data d = new Page.Data("modes");
+        Page.Data d = new Page.Data("modes", s);
         int rounds = s.full() ? 6 : 3;
         long n = s.full() ? 40_000 : 10_000;
         String perf = perfMissing();
-        List<String> problems = new ArrayList<>();
         Table raw = Measure.rawTable("padding", "round");
         Table counts = new Table("padding", "server", "call", "calls", "ok_replies");
         Map<Server, Running> running = new EnumMap<>(Server.class);
-        try {
-            for (Server server : SERVERS) {
-                Running r = server.start(BACKLOG);
-                running.put(server, r);
-                LoadGen.run(LoadGen.Config.of(C).requests(30_000).port(r.port()).label(server.name() + " warm-up"));
-            }
-            for (int pad : PADDING) {
-                LoadGen.Config load = LoadGen.Config.of(C).requests(n).padding(pad);
-                List<Row> cpu = new ArrayList<>();
-                for (int round = 1; round <= rounds; round++) {
-                    for (Server server : List.of(Server.CH3, Server.CH4)) {
-                        Row row = Measure.run(running.get(server), load.label(server.name() + " padding " + pad), 0);
-                        cpu.add(row);
-                        Measure.addRaw(raw, row, pad, round);
+        d.attempt("", () -> {
+            try {
+                for (Server server : SERVERS) {
+                    Running r = server.start(BACKLOG);
+                    running.put(server, r);
+                    LoadGen.run(LoadGen.Config.of(C).requests(30_000).port(r.port()).label(server.name() + " warm-up"));
+                }
+                for (int pad : PADDING) {
+                    String size = pad == 0 ? "plain" : "padded";
+                    LoadGen.Config load = LoadGen.Config.of(C).requests(n).padding(pad);
+                    List<Row> cpu = new ArrayList<>();
+                    for (int round = 1; round <= rounds; round++) {
+                        for (Server server : MODES) {
+                            Row row = Measure.run(running.get(server), load.label(server.name() + " padding " + pad), 0);
+                            cpu.add(row);
+                            Measure.addRaw(raw, row, pad, round);
+                        }
                     }
-                }
-                String size = pad == 0 ? "plain" : "padded";
-                d.put("cpu." + size, cpuTable(cpu));
-                verdict(cpu, size, d);
-                if (perf != null) continue;
-                Table t = new Table("step", "system call", "chapter 3 (LT)", "chapter 4 (ET)", "C reference (LT)", "java.nio reference");
-                double[][] perRequest = new double[SERVERS.size()][];
-                for (int i = 0; i < SERVERS.size(); i++) {
-                    long[] c = counted(running.get(SERVERS.get(i)), load);
-                    perRequest[i] = new double[CALLS.size()];
-                    for (int j = 0; j < CALLS.size(); j++) {
-                        perRequest[i][j] = (double) c[j] / c[CALLS.size()];
-                        counts.add(pad, SERVERS.get(i).name(), CALLS.get(j).label(), c[j], c[CALLS.size()]);
+                    Table t = new Table("server", "server CPU µs/req", "user", "system", "of which JIT", "req/s");
+                    for (Server server : MODES) {
+                        List<Row> r = Measure.of(cpu, server);
+                        t.add(server.label, Measure.cpuCells(r), Spread.of(r, Row::rate));
                     }
+                    d.put("cpu." + size, t);
+                    verdict(cpu, size, d);
+                    if (perf == null) calls(running, load, pad, counts, d);
                 }
-                for (int j = 0; j < CALLS.size(); j++) {
-                    final int call = j;
-                    if (java.util.Arrays.stream(perRequest).allMatch(p -> p[call] < 0.0005)) continue;
-                    t.add(CALLS.get(j).step(), CALLS.get(j).label(), perRequest[0][j], perRequest[1][j], perRequest[2][j], perRequest[3][j]);
-                }
-                d.put("calls." + size, t);
-                for (int j = 0; j < CALLS.size(); j++) d.put("calls." + size + "." + j, perRequest[1][j] - perRequest[0][j]);
+                for (Server server : MODES) d.put("main_versions." + server.name(), mainVersions(running.get(server)));
+            } finally {
+                running.values().forEach(Running::close);
             }
-            for (Server server : List.of(Server.CH3, Server.CH4)) d.put("main_versions." + server.name(), mainVersions(running.get(server)));
-        } catch (RuntimeException | AssertionError e) {
-            problems.add(e.getMessage());
-        } finally {
-            running.values().forEach(Running::close);
-        }
+        });
         raw.writeCsv(Page.file("modes.csv"));
         counts.writeCsv(Page.file("modes-calls.csv"));
-        d.put("command", Main.command("modes", s)).put("rounds", rounds).put("load", LoadGen.Config.of(C).requests(n).cli())
-                .put("padded_load", LoadGen.Config.of(C).requests(n).padding(PADDING[1]).cli()).put("problems", Throughput.bullets(problems));
+        d.put("rounds", rounds).put("load", LoadGen.Config.of(C).requests(n).cli())
+                .put("padded_load", LoadGen.Config.of(C).requests(n).padding(PADDING[1]).cli());
         if (perf != null) d.put("perf_missing", perf);
         d.save();
     }
 
-    private static Table cpuTable(List<Row> rows) {
-        Table t = new Table("server", "server CPU µs/req", "user", "system", "of which JIT", "req/s");
-        for (Server server : List.of(Server.CH3, Server.CH4)) {
-            List<Row> r = rows.stream().filter(x -> x.server() == server).toList();
-            t.add(server.label, Spread.of(r, Row::cpuUs), Spread.of(r, x -> x.us(x.cpu().user())), Spread.of(r, x -> x.us(x.cpu().sys())),
-                    Spread.of(r, x -> x.us(x.cpu().jit())), Spread.of(r, x -> x.result().rate()));
+    /** System calls per request of each server, by {@link #CALLS}; a row only for calls some server makes. */
+    private static void calls(Map<Server, Running> running, LoadGen.Config load, int pad, Table counts, Page.Data d)
+            throws IOException {
+        String size = pad == 0 ? "plain" : "padded";
+        List<double[]> perRequest = new ArrayList<>();
+        for (Server server : SERVERS) {
+            long[] c = counted(running.get(server), load);
+            double[] per = new double[CALLS.size()];
+            for (int j = 0; j < CALLS.size(); j++) {
+                per[j] = (double) c[j] / c[CALLS.size()];
+                counts.add(pad, server.name(), CALLS.get(j).label(), c[j], c[CALLS.size()]);
+            }
+            perRequest.add(per);
         }
-        return t;
+        Table t = new Table("step", "system call", "chapter 3 (LT)", "chapter 4 (ET)", "C reference (LT)",
+                "java.nio reference");
+        for (int j = 0; j < CALLS.size(); j++) {
+            int call = j;
+            if (perRequest.stream().anyMatch(p -> p[call] >= 0.0005)) {
+                t.add(CALLS.get(j).step(), CALLS.get(j).label(), perRequest.stream().map(p -> p[call]).toList());
+            }
+            d.put("calls." + size + "." + j, perRequest.get(1)[j] - perRequest.get(0)[j]);
+        }
+        d.put("calls." + size, t);
     }
 
     /** ET against LT: "dearer" or "cheaper" when the rounds do not overlap, else "same"; with the differences by kind. */
     private static void verdict(List<Row> rows, String size, Page.Data d) {
-        List<Row> lt = rows.stream().filter(x -> x.server() == Server.CH3).toList();
-        List<Row> et = rows.stream().filter(x -> x.server() == Server.CH4).toList();
+        List<Row> lt = Measure.of(rows, Server.CH3);
+        List<Row> et = Measure.of(rows, Server.CH4);
         Spread l = Spread.of(lt, Row::cpuUs);
         Spread e = Spread.of(et, Row::cpuUs);
         d.put(size + ".verdict", e.min() > l.max() ? "dearer" : e.max() < l.min() ? "cheaper" : "same")
-                .put(size + ".lt", l.median()).put(size + ".et", e.median()).put(size + ".delta", e.median() - l.median())
-                .put(size + ".delta_user", Spread.of(et, x -> x.us(x.cpu().user())).median() - Spread.of(lt, x -> x.us(x.cpu().user())).median())
-                .put(size + ".delta_sys", Spread.of(et, x -> x.us(x.cpu().sys())).median() - Spread.of(lt, x -> x.us(x.cpu().sys())).median())
-                .put(size + ".delta_jit", Spread.of(et, x -> x.us(x.cpu().jit())).median() - Spread.of(lt, x -> x.us(x.cpu().jit())).median());
+                .put(size + ".lt", l.median()).put(size + ".et", e.median());
+        List<String> keys = List.of(".delta", ".delta_user", ".delta_sys", ".delta_jit");
+        for (int i = 0; i < keys.size(); i++) {
+            ToDoubleFunction<Row> f = Measure.CPU_FIGURES.get(i);
+            d.put(size + keys.get(i), Spread.median(et, f) - Spread.median(lt, f));
+        }
     }
 
     /**
@@ -142,15 +150,17 @@ final class Modes {
      */
     private static long mainVersions(Running r) {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        return ChapterProcess.run(Duration.ofSeconds(60), List.of(jcmd, Long.toString(r.pid()), "Compiler.codelist")).stdout()
+        return ChapterProcess.output(Duration.ofSeconds(60), List.of(jcmd, Long.toString(r.pid()), "Compiler.codelist"))
                 .lines().filter(l -> l.matches("\\d+ 4 \\d+ workbook\\.Server\\.main\\(.*")).count();
     }
 
     /** Null when perf can count syscall tracepoints here; otherwise why not. */
     private static String perfMissing() {
         try {
-            var f = ChapterProcess.run(Duration.ofSeconds(30), List.of("perf", "stat", "-e", "syscalls:sys_enter_close", "true"));
-            return f.exitCode() == 0 ? null : "perf cannot count syscall tracepoints here: " + f.stderr().strip().lines().findFirst().orElse("");
+            var f = ChapterProcess.run(Duration.ofSeconds(30), List.of("perf", "stat", "-e", "syscalls:sys_enter_close",
+                    "true"));
+            return f.exitCode() == 0 ? null
+                    : "perf cannot count syscall tracepoints here: " + f.stderr().strip().lines().findFirst().orElse("");
         } catch (RuntimeException | AssertionError e) {
             return "perf is not installed (Debian: apt-get install linux-perf)";
         }
@@ -181,17 +191,18 @@ final class Modes {
             if (c.filter() != null) command.addAll(List.of("--filter", c.filter()));
         }
         command.addAll(List.of("-p", Long.toString(r.pid())));
-        Process perf = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Process perf = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            Await.until(() -> Measure.read(out).lines().anyMatch(l -> l.contains("syscalls:")), Duration.ofSeconds(10), "perf to attach");
+            Await.until(() -> !perfLines(out).isEmpty(), Duration.ofSeconds(10), "perf to attach");
             long ok = Measure.run(r, load.label(r.server().name() + " counted"), 0).ok();
-            long printed = Measure.read(out).lines().filter(l -> l.contains("syscalls:")).count();
+            int printed = perfLines(out).size();
             // One more interval, so the one in progress when the load ended is printed too.
-            Await.until(() -> Measure.read(out).lines().filter(l -> l.contains("syscalls:")).count() >= printed + CALLS.size(),
-                    Duration.ofSeconds(10), "perf's next interval");
+            Await.until(() -> perfLines(out).size() >= printed + CALLS.size(), Duration.ofSeconds(10),
+                    "perf's next interval");
             perf.destroy();
             perf.waitFor();
-            long[] sums = sumIntervals(Measure.read(out).lines().toList(), CALLS.size() + 1);
+            long[] sums = sumIntervals(perfLines(out), CALLS.size() + 1);
             sums[CALLS.size()] = Math.max(1, ok);
             return sums;
         } catch (InterruptedException e) {
@@ -201,5 +212,9 @@ final class Modes {
             perf.destroyForcibly();
             Files.deleteIfExists(out);
         }
+    }
+
+    private static List<String> perfLines(Path out) {
+        return Proc.read(out).lines().filter(l -> l.contains("syscalls:")).toList();
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -16,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import testkit.Proc;
 
 /**
  * docs/performance.md and its translations, from templates: the words live in
@@ -39,14 +41,36 @@ final class Page {
             Pattern.compile("(?s)\\{\\{([#^])([\\w.-]+)(?:=([^}]*))?}}((?:(?!\\{\\{[#^]).)*?)\\{\\{/}}");
     private static final Pattern FIELD = Pattern.compile("\\{\\{([\\w.-]+)((?:\\|[^|}]*)*)}}");
 
-    /** One experiment's figures for the templates, as "NAME.key" = text. */
+    /** One experiment's figures for the templates, as "NAME.key" = text, and what went wrong in its run. */
     static final class Data {
         private final String name;
         private final Properties values = new Properties();
+        private final Map<String, String> problems = new LinkedHashMap<>();
 
-        Data(String name) {
+        /** {@code s}: how the experiment runs, for the command that runs it again. */
+        Data(String name, Settings s) {
             this.name = name;
-            put("ran", "yes");
+            put("ran", "yes").put("command", Main.command(name, s));
+        }
+
+        /** A part of an experiment, which may fail. */
+        interface Part {
+            void run() throws IOException;
+        }
+
+        /** Runs {@code part}; if it fails, the page lists the problem (once per {@code where}) and the run goes on. */
+        boolean attempt(String where, Part part) {
+            try {
+                part.run();
+                return true;
+            } catch (RuntimeException | AssertionError | IOException e) {
+                problem(where, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                return false;
+            }
+        }
+
+        void problem(String where, String what) {
+            problems.putIfAbsent(where, where.isEmpty() ? what : where + ": " + what);
         }
 
         /** A table as Markdown, a number to about three digits (a {@link Spread} as median (min–max)), else as text. */
@@ -55,7 +79,9 @@ final class Page {
             return this;
         }
 
+        /** Saves the figures, and the problems as a Markdown list ("" when none: a template's {{#key}} hides it). */
         void save() {
+            put("problems", String.join("\n", problems.values().stream().map(p -> "- " + p).toList()));
             try (Writer w = Files.newBufferedWriter(file(name + ".properties"))) {
                 values.store(w, "figures of the " + name + " experiment for bench/templates/*.md");
             } catch (IOException e) {
@@ -86,20 +112,17 @@ final class Page {
 
     /** The machine and the run, saved when a run starts. */
     static void machine(Settings s, String command) {
-        Data d = new Data("machine").put("set", s.name()).put("command", command)
+        Data d = new Data("machine", s).put("set", s.name()).put("command", command)
                 .put("started", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
                 .put("cores", Runtime.getRuntime().availableProcessors())
                 .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
                 .put("jdk25", ColdStart.JDK25.isPresent() ? firstLine(ColdStart.JDK25.get(), "-version") : "not installed")
                 .put("gcc", firstLine("gcc", "--version")).put("ab", firstLine("ab", "-V")).put("perf", firstLine("perf", "version"))
-                .put("open_files", Measure.read(Path.of("/proc/self/limits")).lines().filter(l -> l.startsWith("Max open files"))
-                        .map(l -> l.replaceAll("Max open files +(\\S+) +(\\S+).*", "$1 (soft), $2 (hard)")).findFirst().orElse("?"));
-        for (String line : Measure.read(Path.of("/proc/cpuinfo")).lines().toList()) {
-            if (line.startsWith("model name")) d.put("cpu", line.substring(line.indexOf(':') + 1).strip());
-        }
-        for (String line : Measure.read(Path.of("/proc/meminfo")).lines().toList()) {
-            if (line.startsWith("MemTotal:")) d.put("memory", Long.parseLong(line.replaceAll("\\D", "")) / 1024.0 / 1024.0);
-        }
+                .put("open_files", Measure.openFileLimits()[0] + " (soft), " + Measure.openFileLimits()[1] + " (hard)");
+        Proc.value(Proc.read(Path.of("/proc/cpuinfo")), "model name")
+                .ifPresent(v -> d.put("cpu", v.substring(v.indexOf(':') + 1).strip()));
+        Proc.value(Proc.read(Path.of("/proc/meminfo")), "MemTotal:")
+                .ifPresent(v -> d.put("memory", Long.parseLong(v.replaceAll("\\D", "")) / 1024.0 / 1024.0));
         d.put("kernel", "Linux " + sysctl("kernel/osrelease"));
         for (String k : List.of("net/core/somaxconn", "net/ipv4/tcp_max_syn_backlog", "net/ipv4/tcp_syncookies",
                 "net/ipv4/tcp_max_tw_buckets", "net/ipv4/ip_local_port_range", "net/ipv4/tcp_tw_reuse")) {
@@ -108,14 +131,8 @@ final class Page {
         d.save();
     }
 
-    /** A /proc/sys value, read in one read() call: past offset 0 a sysctl file reads as empty (Files.readString got "4" of "4096"). */
     private static String sysctl(String key) {
-        try (var in = Files.newInputStream(Path.of("/proc/sys", key))) {
-            byte[] b = new byte[4096];
-            return new String(b, 0, Math.max(0, in.read(b))).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Proc.read(Path.of("/proc/sys", key)).strip();
     }
 
     /** The first line a program prints about itself, or "not installed". */

@@ -38,24 +38,24 @@ final class Scaling {
     record Reading(long rssKiB, long heapBytes, long slabBytes, long tcpPages) {}
 
     static void run(Settings s) {
-        Page.Data d = new Page.Data("scaling");
-        int kmax = Math.min(19_000, (openFileLimit() - 1_000) / 1_000 * 1_000);
+        Page.Data d = new Page.Data("scaling", s);
+        int kmax = Math.min(19_000, (Integer.parseInt(Measure.openFileLimits()[0]) - 1_000) / 1_000 * 1_000);
         int[] ks = IntStream.of(s.idle()).map(k -> Math.min(k, kmax)).distinct().toArray();
         int kmem = s.full() ? 10_000 : 2_000;
         List<Point> points = new ArrayList<>();
         List<Memory> memory = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
         for (int rep = 1; rep <= s.reps(); rep++) {
-            sweep(Server.CH2, new int[] {0, 100}, s, true, points, problems);
+            d.attempt(Server.CH2.label, () -> sweep(Server.CH2, new int[] {0, 100}, s, true, points));
             for (Server server : SERVERS) {
                 if (server.missing() != null) {
-                    if (rep == 1) problems.add(server.label + ": missing " + server.missing());
+                    d.problem(server.label, "missing " + server.missing());
                     continue;
                 }
-                sweep(server, ks, s, true, points, problems);
-                memory(server, Math.min(kmem, server == Server.SELECT ? 900 : kmax), s.full() ? 3 : 2, memory, problems);
+                d.attempt(server.label, () -> sweep(server, ks, s, true, points));
+                int k = Math.min(kmem, server == Server.SELECT ? 900 : kmax);
+                d.attempt(server.label + ", memory", () -> memory(server, k, s.full() ? 3 : 2, memory));
             }
-            sweep(Server.C_REF, new int[] {trapK(kmax)}, s, false, points, problems); // the trap
+            d.attempt(Server.C_REF.label + ", the trap", () -> sweep(Server.C_REF, new int[] {trapK(kmax)}, s, false, points));
         }
         Table raw = Measure.rawTable("idle_open", "closed_by_server", "crowd_from", "stop");
         points.forEach(p -> Measure.addRaw(raw, p.row(), p.k(), p.closed(), p.spread() ? "127.0.0.2+" : "127.0.0.1", p.stop()));
@@ -82,7 +82,7 @@ final class Scaling {
                 boolean ok = ps.stream().allMatch(p -> p.stop() == null);
                 t.add(server.label, e.getKey(), ok ? Spread.of(ps, p -> p.row().result().ms(50)) : null,
                         ok ? Spread.of(ps, p -> p.row().result().ms(99)) : null, ok ? Spread.of(ps, p -> p.row().cpuUs()) : null,
-                        ok ? Throughput.errors(ps.stream().map(Point::row).toList()) : "stopped: " + first.stop());
+                        ok ? Measure.errors(ps.stream().map(Point::row).toList()) : "stopped: " + first.stop());
                 if (ok) {
                     answered.add(new double[] {e.getKey(), 1000 * Spread.of(ps, p -> p.row().result().ms(50)).median(),
                         Spread.of(ps, p -> p.row().cpuUs()).median()});
@@ -123,13 +123,12 @@ final class Scaling {
             d.put(server.name() + ".heap", Spread.of(ms, Memory::heap).median()).put(server.name() + ".rss", Spread.of(ms, Memory::rss).median());
         }
         d.put("table", t).put("slopes", slopes).put("memory", mem).put("kmax", kmax).put("kmem", kmem)
-                .put("command", Main.command("scaling", s)).put("example", Server.CH3.shown(BACKLOG))
-                .put("load", LoadGen.Config.of(1).seconds(s.seconds()).deadline(1).cli()).put("problems", Throughput.bullets(problems))
+                .put("example", Server.CH3.shown(BACKLOG)).put("load", LoadGen.Config.of(1).seconds(s.seconds()).deadline(1).cli())
                 .put("slab_caches", String.join(", ", SOCKET_CACHES)).save();
     }
 
     /** One server, fresh, with the crowd grown through {@code ks}; the sweep ends where the server stops answering. */
-    private static void sweep(Server server, int[] ks, Settings s, boolean spread, List<Point> points, List<String> problems) {
+    private static void sweep(Server server, int[] ks, Settings s, boolean spread, List<Point> points) {
         LoadGen.Config load = LoadGen.Config.of(1).seconds(s.seconds()).deadline(1);
         try (Running r = server.start(BACKLOG); CrowdProcess crowd = new CrowdProcess(r, spread)) {
             double warm = Measure.warmUp(r, 1, s.warmup(), s.warmup()); // before the crowd: chapter 2 cannot be warmed after
@@ -142,13 +141,11 @@ final class Scaling {
                 points.add(new Point(server, crowd.open(), closed, row, stop, spread));
                 if (stop != null) break;
             }
-        } catch (RuntimeException | AssertionError e) {
-            problems.add(server.label + ": " + e.getMessage());
         }
     }
 
     /** Memory per idle connection: {@code reps} times, the same server's readings before and after k idle connections. */
-    private static void memory(Server server, int k, int reps, List<Memory> into, List<String> problems) {
+    private static void memory(Server server, int k, int reps, List<Memory> into) {
         try (Running r = server.start(BACKLOG)) {
             for (int rep = 0; rep < reps; rep++) {
                 Reading before = reading(r);
@@ -170,19 +167,17 @@ final class Scaling {
                 Await.until(() -> Proc.socketInodes(r.pid()).stream().filter(crowdSockets::contains).count() <= k / 100,
                         Duration.ofSeconds(30), "the server to close them");
             }
-        } catch (RuntimeException | AssertionError e) {
-            problems.add(server.label + ", memory: " + e.getMessage());
         }
     }
 
     private static Reading reading(Running r) {
         long heap = r.server().onJvm() ? r.process().liveHeapBytes() : -1; // after a full collection: live objects only
         long slab = 0;
-        for (String line : Measure.read(Path.of("/proc/slabinfo")).lines().toList()) {
+        for (String line : Proc.read(Path.of("/proc/slabinfo")).lines().toList()) {
             String[] f = line.split("\\s+");
             if (SOCKET_CACHES.contains(f[0])) slab += Long.parseLong(f[1]) * Long.parseLong(f[3]); // active objects × size
         }
-        String tcp = Measure.read(Path.of("/proc/net/sockstat")).lines().filter(l -> l.startsWith("TCP:")).findFirst().orElseThrow();
+        String tcp = Proc.value(Proc.read(Path.of("/proc/net/sockstat")), "TCP:").orElseThrow();
         return new Reading(Proc.rssKiB(r.pid()), heap, slab, Long.parseLong(tcp.replaceAll(".* mem (\\d+).*", "$1")));
     }
 
@@ -216,11 +211,5 @@ final class Scaling {
         double sxy = IntStream.range(0, n).mapToDouble(i -> (x[i] - mx) * (y[i] - my)).sum();
         double sxx = IntStream.range(0, n).mapToDouble(i -> (x[i] - mx) * (x[i] - mx)).sum();
         return sxy / sxx;
-    }
-
-    /** The soft limit on open files, which this JVM raised to the hard one at start-up. */
-    static int openFileLimit() {
-        return Measure.read(Path.of("/proc/self/limits")).lines().filter(l -> l.startsWith("Max open files"))
-                .map(l -> Integer.parseInt(l.split("\\s+")[3])).findFirst().orElse(1024);
     }
 }

@@ -48,6 +48,13 @@ enum Server {
         this.arg = arg;
     }
 
+    /** A command of tcp-tools, the bench's C helper (see tcp_tools.c). */
+    static List<String> tcpTools(String... args) {
+        List<String> command = new ArrayList<>(List.of(TARGET.resolve("tcp-tools").toString()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
     boolean onJvm() {
         return this != C_REF && !name().startsWith("TWO_SENDS");
     }
@@ -75,8 +82,7 @@ enum Server {
             case C_REF -> List.of(TARGET.resolve("epoll-server").toString(), "0", b);
             case NIO_REF -> List.of(TARGET.resolve("classes") + File.pathSeparator + ROOT.resolve("testkit/target/classes"),
                     "bench.NioServer", "0", b);
-            case TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> List.of(TARGET.resolve("tcp-tools").toString(),
-                    "two-send-server", arg, "0", b);
+            case TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> tcpTools("two-send-server", arg, "0", b);
             default -> List.of(jvm.jars() ? jar(arg) + File.pathSeparator + jar("epoll-jni")
                     : ROOT.resolve(arg).resolve("target/classes") + File.pathSeparator + ROOT.resolve("epoll-jni/target/classes"),
                     "workbook.Server", "0", b);

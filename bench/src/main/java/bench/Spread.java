@@ -2,6 +2,7 @@ package bench;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /** Repeated measurements of one figure: shown as the median with the min-max range. */
 record Spread(double[] samples) {
@@ -11,8 +12,13 @@ record Spread(double[] samples) {
         Arrays.sort(samples);
     }
 
-    static <T> Spread of(List<T> values, java.util.function.ToDoubleFunction<T> figure) {
+    static <T> Spread of(List<T> values, ToDoubleFunction<T> figure) {
         return new Spread(values.stream().mapToDouble(figure).toArray());
+    }
+
+    /** The median of a figure, NaN when nothing was measured. */
+    static <T> double median(List<T> values, ToDoubleFunction<T> figure) {
+        return values.isEmpty() ? Double.NaN : of(values, figure).median();
     }
 
     double median() {

@@ -22,11 +22,17 @@ final class Table {
         this.columns = List.of(columns);
     }
 
+    /** A row; a List among the cells stands for its elements. */
     Table add(Object... cells) {
-        if (cells.length != columns.size()) {
-            throw new IllegalArgumentException(columns.size() + " columns, " + cells.length + " cells");
+        List<Object> row = new ArrayList<>();
+        for (Object cell : cells) {
+            if (cell instanceof List<?> list) row.addAll(list);
+            else row.add(cell);
         }
-        rows.add(cells.clone());
+        if (row.size() != columns.size()) {
+            throw new IllegalArgumentException(columns.size() + " columns, " + row.size() + " cells");
+        }
+        rows.add(row.toArray());
         return this;
     }
 
