@@ -17,26 +17,20 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * A load generator in the spirit of ApacheBench: HTTP/1.0, a fresh connection
- * per request, {@code c} requests in flight, for {@code n} requests or a
- * duration. Each worker thread drives its share of the connections through one
- * non-blocking Selector, so a slow or silent connection never holds up the
- * others: a request that has not finished by its deadline (say, a SYN waiting
- * out the kernel's 1, 3, 7, 15 s retransmits behind a full accept queue) is
- * counted as a timeout and its slot starts a new request.
- *
- * <p>usage: {@code LoadGen [-c 100] [-n 20000 | -t SECONDS] [-s DEADLINE_S] [-w THREADS] [-p BYTES] http://127.0.0.1:PORT/}
- * (defaults: c 1, n 1, deadline 30 s as ab's, 2 worker threads or c if fewer; -p pads the request
- * with a header of that many bytes)
+ * A load generator in the spirit of ApacheBench: HTTP/1.0, a fresh connection per request, {@code c}
+ * requests in flight, for {@code n} requests or a duration. Each worker thread drives its share of the
+ * connections through one non-blocking Selector, so a slow or silent connection never holds up the
+ * others: a request unfinished at its deadline (say, a SYN waiting out the kernel's 1, 3, 7, 15 s
+ * retransmits behind a full accept queue) is counted as a timeout, and its slot starts a new request.
  */
 public final class LoadGen {
-
     static final int DEFAULT_THREADS = 2;
+    private static final String USAGE = "usage: LoadGen [-c concurrency (1)] [-n requests (1) | -t seconds]"
+            + " [-s deadline-seconds (30, as ab)] [-w threads (2, at most c)] [-p padding-bytes] http://127.0.0.1:PORT/";
 
     /**
-     * What to run: {@code requests > 0} means -n mode, otherwise {@code durationNanos} applies.
-     * {@code padding} adds a header of that many bytes to the request (0: the plain request).
-     * Made by {@link #of} and the with-ers, which change one field each.
+     * What to run: {@code requests > 0} means -n mode, otherwise {@code durationNanos} applies;
+     * {@code padding} bytes of a header lengthen the request. The with-ers change one field each.
      */
     public record Config(InetSocketAddress target, int concurrency, long requests, long durationNanos,
                          long deadlineNanos, int threads, String label, boolean verbose, int padding) {
@@ -53,13 +47,13 @@ public final class LoadGen {
         }
 
         /**
-         * {@code concurrency} requests in flight for 1 s, a 30 s deadline (ab's), and two worker threads
-         * (or one for c=1): most of a client's cost is the kernel's TCP work, which one thread cannot
-         * spread over both cores; ab, with one, saturates one core.
+         * {@code concurrency} requests in flight for 1 s, ab's 30 s deadline, two worker threads (one
+         * for c=1): most of a client's cost is the kernel's TCP work, which one thread cannot spread
+         * over both cores (ab, with one, saturates one core).
          */
         static Config of(int concurrency) {
-            return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), concurrency, 0, nanos(1), nanos(30),
-                    Math.min(DEFAULT_THREADS, concurrency), "c=" + concurrency, true, 0);
+            return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), concurrency, 0, nanos(1),
+                    nanos(30), Math.min(DEFAULT_THREADS, concurrency), "c=" + concurrency, true, 0);
         }
 
         Config port(int port) {
@@ -108,16 +102,14 @@ public final class LoadGen {
         }
     }
 
-    /** What happened: outcome counts, latency of OK replies, and the rate. */
+    /** What happened: outcome counts, latency of OK replies (µs, connect() to end of stream), the rate. */
     public static final class Result {
         final long[] counts = new long[Outcome.values().length];
-        /** Latency of OK replies in microseconds, from connect() to end of stream. */
         final Histogram latency = newHistogram();
         /** From the first request's start to the last one's end. */
         long elapsedNanos;
         /** -n mode: the whole run; duration mode: the window in which new requests were started. */
         long windowNanos;
-        /** OK replies that ended within the window. */
         long okInWindow;
 
         long count(Outcome o) {
@@ -125,20 +117,14 @@ public final class LoadGen {
         }
 
         long total() {
-            long t = 0;
-            for (long c : counts) t += c;
-            return t;
+            return java.util.Arrays.stream(counts).sum();
         }
 
         long errors() {
             return total() - count(Outcome.OK);
         }
 
-        /**
-         * OK replies per second within the window. For a duration run, requests
-         * still waiting when the window closes (and are then let finish, up to
-         * their deadline) are counted and timed but do not stretch the window.
-         */
+        /** OK replies per second of the window: requests let finish after it count but do not stretch it. */
         double rate() {
             return okInWindow * 1e9 / windowNanos;
         }
@@ -166,13 +152,11 @@ public final class LoadGen {
 
         /** "12 connect timeout, 3 reset" or "none". */
         String errorSummary() {
-            StringBuilder sb = new StringBuilder();
+            List<String> errors = new ArrayList<>();
             for (Outcome o : Outcome.values()) {
-                if (o != Outcome.OK && count(o) > 0) {
-                    sb.append(sb.length() == 0 ? "" : ", ").append(count(o)).append(' ').append(o.label);
-                }
+                if (o != Outcome.OK && count(o) > 0) errors.add(count(o) + " " + o.label);
             }
-            return sb.length() == 0 ? "none" : sb.toString();
+            return errors.isEmpty() ? "none" : String.join(", ", errors);
         }
     }
 
@@ -182,26 +166,30 @@ public final class LoadGen {
 
     /** Runs the load and blocks until every request has ended (OK, error or deadline). */
     public static Result run(Config config) {
-        Shared shared = new Shared(config);
+        long start = System.nanoTime();
+        long windowEnd = config.requests() > 0 ? Long.MAX_VALUE : start + config.durationNanos();
+        AtomicLong toStart = new AtomicLong(config.requests() > 0 ? config.requests() : Long.MAX_VALUE);
         List<Worker> workers = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < config.threads(); i++) {
             int slots = config.concurrency() / config.threads() + (i < config.concurrency() % config.threads() ? 1 : 0);
-            Worker w = new Worker(shared, slots);
-            workers.add(w);
-            Thread t = new Thread(w, "loadgen-" + i);
-            threads.add(t);
+            workers.add(new Worker(config, slots, start, windowEnd, toStart));
         }
+        List<Thread> threads = workers.stream().map(w -> new Thread(w, "loadgen")).toList();
         threads.forEach(Thread::start);
         Result total = new Result();
         for (int i = 0; i < threads.size(); i++) {
-            join(threads.get(i));
-            Worker w = workers.get(i);
-            if (w.failure != null) throw new IllegalStateException("load generator failed", w.failure);
-            total.add(w.result);
+            try {
+                threads.get(i).join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+            if (workers.get(i).failure != null) {
+                throw new IllegalStateException("load generator failed", workers.get(i).failure);
+            }
+            total.add(workers.get(i).result);
         }
-        long end = workers.stream().mapToLong(w -> w.lastEnd).max().orElse(shared.start);
-        total.elapsedNanos = end - shared.start;
+        total.elapsedNanos = workers.stream().mapToLong(w -> w.lastEnd).max().orElse(start) - start;
         total.windowNanos = config.requests() > 0 ? total.elapsedNanos : config.durationNanos();
         if (config.requests() > 0) total.okInWindow = total.count(Outcome.OK);
         if (config.verbose()) {
@@ -211,24 +199,6 @@ public final class LoadGen {
         return total;
     }
 
-    /** State the workers share: the start time and the count of requests still to start. */
-    private static final class Shared {
-        final Config config;
-        final long start = System.nanoTime();
-        final long windowEnd;
-        final AtomicLong toStart;
-
-        Shared(Config config) {
-            this.config = config;
-            this.windowEnd = config.requests() > 0 ? Long.MAX_VALUE : start + config.durationNanos();
-            this.toStart = new AtomicLong(config.requests() > 0 ? config.requests() : Long.MAX_VALUE);
-        }
-
-        boolean claim(long now) {
-            return now < windowEnd && toStart.getAndDecrement() > 0;
-        }
-    }
-
     /** One request in flight; slots are reused, channels are not. */
     private static final class Slot {
         final ByteBuffer request;
@@ -236,52 +206,56 @@ public final class LoadGen {
         SocketChannel channel;
         SelectionKey key;
         long start;
-        long deadline;
         boolean connected;
 
-        Slot(ByteBuffer request) {
-            this.request = request;
+        Slot(byte[] request) {
+            this.request = ByteBuffer.allocateDirect(request.length).put(request).flip();
         }
     }
 
     private static final class Worker implements Runnable {
         private static final long SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-        private final Shared shared;
-        private final Slot[] slots;
-        private final ByteBuffer expected = Http.RESPONSE.duplicate();
+        private final Config config;
+        private final long windowEnd;
+        private final AtomicLong toStart;
+        private final List<Slot> slots = new ArrayList<>();
         private final List<Slot> free = new ArrayList<>();
+        private final ByteBuffer expected = Http.RESPONSE.duplicate();
         final Result result = new Result();
         long lastEnd;
         Throwable failure;
         private Selector selector;
         private int busy;
 
-        Worker(Shared shared, int n) {
-            this.shared = shared;
-            this.slots = new Slot[n];
-            InetSocketAddress t = shared.config.target();
-            byte[] request = Http.request(t.getHostString() + ":" + t.getPort(), shared.config.padding());
-            for (int i = 0; i < n; i++) slots[i] = new Slot(ByteBuffer.allocateDirect(request.length).put(request).flip());
-            lastEnd = shared.start;
+        Worker(Config config, int n, long start, long windowEnd, AtomicLong toStart) {
+            this.config = config;
+            this.windowEnd = windowEnd;
+            this.toStart = toStart;
+            byte[] request = Http.request(config.target().getHostString() + ":" + config.target().getPort(),
+                    config.padding());
+            for (int i = 0; i < n; i++) slots.add(new Slot(request));
+            lastEnd = start;
         }
 
         @Override
         public void run() {
             try (Selector sel = Selector.open()) {
                 selector = sel;
-                for (Slot s : slots) free.add(s);
+                free.addAll(slots);
                 startFree();
                 long nextScan = System.nanoTime() + SCAN_NANOS;
                 while (busy > 0) {
-                    long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextScan - System.nanoTime()));
-                    selector.select(this::ready, wait);
+                    selector.select(this::ready, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextScan - System.nanoTime())));
                     long now = System.nanoTime();
                     if (now >= nextScan) {
-                        expire(now);
+                        for (Slot s : slots) {
+                            if (s.channel != null && now - s.start >= config.deadlineNanos()) {
+                                end(s, s.connected ? Outcome.READ_TIMEOUT : Outcome.CONNECT_TIMEOUT);
+                            }
+                        }
                         nextScan = now + SCAN_NANOS;
                     }
-                    // Started after select returns, so a failing connect() cannot spin.
-                    startFree();
+                    startFree(); // after select returns, so that a failing connect() cannot spin
                 }
             } catch (Throwable e) {
                 failure = e;
@@ -292,22 +266,18 @@ public final class LoadGen {
             while (!free.isEmpty()) {
                 Slot s = free.remove(free.size() - 1);
                 long now = System.nanoTime();
-                if (!shared.claim(now)) continue; // this slot retires
+                if (now >= windowEnd || toStart.getAndDecrement() <= 0) continue; // this slot retires
                 busy++;
                 s.start = now;
-                s.deadline = now + shared.config.deadlineNanos();
                 s.connected = false;
                 s.request.rewind();
                 s.reply.clear();
                 try {
                     s.channel = SocketChannel.open();
                     s.channel.configureBlocking(false);
-                    if (s.channel.connect(shared.config.target())) {
-                        s.key = s.channel.register(selector, 0, s);
-                        connected(s);
-                    } else {
-                        s.key = s.channel.register(selector, SelectionKey.OP_CONNECT, s);
-                    }
+                    boolean connected = s.channel.connect(config.target());
+                    s.key = s.channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, s);
+                    if (connected) send(s);
                 } catch (IOException e) {
                     end(s, Outcome.CONNECT_ERROR);
                 }
@@ -319,7 +289,7 @@ public final class LoadGen {
             if (s.channel == null || s.key != key) return; // ended earlier in this round
             try {
                 if (!s.connected) {
-                    if (s.channel.finishConnect()) connected(s);
+                    if (s.channel.finishConnect()) send(s);
                 } else if (key.isWritable()) {
                     send(s);
                 } else if (key.isReadable()) {
@@ -332,36 +302,18 @@ public final class LoadGen {
             }
         }
 
-        private void connected(Slot s) throws IOException {
-            s.connected = true;
-            send(s);
-        }
-
         private void send(Slot s) throws IOException {
+            s.connected = true;
             s.channel.write(s.request);
             // A fresh socket takes ~80 bytes at once; OP_WRITE only in the unlikely other case.
             s.key.interestOps(s.request.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
         }
 
         private void receive(Slot s) throws IOException {
-            while (true) {
-                int n = s.channel.read(s.reply);
-                if (n < 0) {
-                    end(s, Http.judge(expected, s.reply.flip()));
+            for (int n = s.channel.read(s.reply); n != 0; n = s.channel.read(s.reply)) {
+                if (n < 0 || !s.reply.hasRemaining()) { // end of stream, or more bytes than the expected reply
+                    end(s, n < 0 ? Http.judge(expected, s.reply.flip()) : Outcome.WRONG);
                     return;
-                }
-                if (!s.reply.hasRemaining()) {
-                    end(s, Outcome.WRONG); // more bytes than the expected reply
-                    return;
-                }
-                if (n == 0) return;
-            }
-        }
-
-        private void expire(long now) {
-            for (Slot s : slots) {
-                if (s.channel != null && now - s.deadline >= 0) {
-                    end(s, s.connected ? Outcome.READ_TIMEOUT : Outcome.CONNECT_TIMEOUT);
                 }
             }
         }
@@ -378,7 +330,7 @@ public final class LoadGen {
             result.counts[outcome.ordinal()]++;
             if (outcome == Outcome.OK) {
                 result.latency.recordValue(Math.min((now - s.start) / 1000, result.latency.getHighestTrackableValue()));
-                if (now <= shared.windowEnd) result.okInWindow++;
+                if (now <= windowEnd) result.okInWindow++;
             }
             lastEnd = now;
             busy--;
@@ -386,21 +338,12 @@ public final class LoadGen {
         }
     }
 
-    private static void join(Thread t) {
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    /** ApacheBench-like command line. */
+    /** The command line: {@link #USAGE}. */
     public static void main(String[] args) {
         int c = 1;
         long n = 0;
         double t = 0;
-        double deadline = 30; // ab's default -s
+        double deadline = 30;
         int threads = DEFAULT_THREADS;
         int padding = 0;
         String url = null;
@@ -415,27 +358,21 @@ public final class LoadGen {
                 case "-w" -> threads = Cli.intArg(args[++i], 1, 64, "threads");
                 case "-p" -> padding = Cli.intArg(args[++i], 0, 1 << 20, "padding bytes");
                 default -> {
-                    if (a.startsWith("-") || url != null) throw Cli.fail(usage());
+                    if (a.startsWith("-") || url != null) throw Cli.fail(USAGE);
                     url = a;
                 }
             }
         }
-        if (url == null) throw Cli.fail(usage());
+        if (url == null) throw Cli.fail(USAGE);
         URI uri = URI.create(url);
         if (!"http".equals(uri.getScheme()) || uri.getPort() < 0) throw Cli.fail("need http://HOST:PORT/, got " + url);
         InetSocketAddress target = new InetSocketAddress(uri.getHost(), uri.getPort());
         if (target.isUnresolved() || !target.getAddress().isLoopbackAddress()) {
             throw Cli.fail("this generator only loads this machine's loopback addresses, not " + uri.getHost());
         }
-        if (n == 0 && t == 0) n = 1;
-        Config config = new Config(target, c, n, (long) (t * 1e9), (long) (deadline * 1e9), Math.min(threads, c), "c=" + c,
-                true, padding);
-        Result r = run(config);
-        System.out.println(report(config, r));
-    }
-
-    private static String usage() {
-        return "usage: LoadGen [-c concurrency] [-n requests | -t seconds] [-s deadline-seconds] [-w threads] [-p padding-bytes] http://127.0.0.1:PORT/";
+        Config config = new Config(target, c, n == 0 && t == 0 ? 1 : n, (long) (t * 1e9), (long) (deadline * 1e9),
+                Math.min(threads, c), "c=" + c, true, padding);
+        System.out.println(report(config, run(config)));
     }
 
     static String report(Config config, Result r) {
