@@ -1,10 +1,11 @@
-/* What the bench's C programs share: the article's bytes, the end of a request,
-   and one clear line with exit code 2 for a bad argument, as the chapters. */
+/* What the bench's C programs share: the article's bytes, and one clear line
+   with exit code 2 for a bad argument or a failed call, as the chapters. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 static const char *program = "bench";
 
@@ -26,11 +27,10 @@ static void die(const char *call) {
     exit(2);
 }
 
+static void set_int(int fd, int level, int option, int value, const char *what) {
+    if (setsockopt(fd, level, option, &value, sizeof value) < 0) die(what);
+}
+
 /* The article's 114-byte response, as its header and its body. */
 #define HEADER "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\n"
 #define BODY "Hello, world!"
-
-/* The chapters' end of a request: "\n\n" or "\n\r\n" anywhere in it. */
-static int has_eol(const char *b, size_t len) {
-    return memmem(b, len, "\n\n", 2) || memmem(b, len, "\n\r\n", 3);
-}

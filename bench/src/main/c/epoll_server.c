@@ -9,19 +9,27 @@
  * next wake-up instead of spinning, as chapter 3 does. Every call is checked.
  * It prints nothing per request: it is a measuring stick, not a chapter.
  *
- * usage: epoll-server [port [backlog]]   (defaults 8080 and 1, as the article)
+ * usage: epoll-server [port [backlog [plain|cork|nodelay]]]   (defaults 8080 and 1, as the article)
+ *
+ * With a mode, for the cork experiment, the response goes in two sends, header then body:
+ * plain = Nagle on, cork = TCP_CORK around the two sends, nodelay = TCP_NODELAY.
  */
 #include "common.h"
+#include <linux/tcp.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 static const char RESPONSE[] = HEADER BODY;
 #define RESPONSE_LEN (sizeof RESPONSE - 1) /* 114 */
 #define REQUEST_CAP 8192                   /* a request longer than this is cut off */
 #define MAX_EVENTS 64
+
+/* The chapters' end of a request: "\n\n" or "\n\r\n" anywhere in it. */
+static int has_eol(const char *b, size_t len) {
+    return memmem(b, len, "\n\n", 2) || memmem(b, len, "\n\r\n", 3);
+}
 
 /* Per-connection state, indexed by file descriptor. */
 struct conn {
@@ -30,6 +38,7 @@ struct conn {
 };
 static struct conn **conns;
 static int ep;
+static enum { ONE_SEND, PLAIN, CORK, NODELAY } mode;
 
 static int watch(int op, int fd, uint32_t events) {
     struct epoll_event ev = {.events = events, .data.fd = fd};
@@ -52,8 +61,12 @@ static void drop(int fd, const char *why) {
 
 int main(int argc, char **argv) {
     program = "epoll-server";
-    if (argc > 3) {
-        fprintf(stderr, "usage: epoll-server [port [backlog]]\n");
+    const char *modes[] = {"", "plain", "cork", "nodelay"};
+    for (int m = 1; argc == 4 && m < 4; m++) {
+        if (!strcmp(argv[3], modes[m])) mode = m;
+    }
+    if (argc > 4 || (argc == 4 && mode == ONE_SEND)) {
+        fprintf(stderr, "usage: epoll-server [port [backlog [plain|cork|nodelay]]]\n");
         return 2;
     }
     int port = argc > 1 ? parse(argv[1], 0, 65535, "port") : 8080;
@@ -67,8 +80,7 @@ int main(int argc, char **argv) {
 
     int serversocket = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (serversocket < 0) die("socket");
-    int one = 1;
-    if (setsockopt(serversocket, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0) die("setsockopt");
+    set_int(serversocket, SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt");
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
     if (bind(serversocket, (struct sockaddr *) &addr, sizeof addr) < 0) die("bind");
     if (listen(serversocket, backlog) < 0) die("listen");
@@ -109,6 +121,8 @@ int main(int argc, char **argv) {
                     free(conns[c]);
                     conns[c] = NULL;
                     if (close(c) < 0) fprintf(stderr, "close(fd %d): %s\n", c, strerror(errno));
+                } else if (mode == NODELAY) {
+                    set_int(c, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
                 }
             } else if (event & EPOLLIN) {
                 struct conn *c = conns[fd];
@@ -128,16 +142,20 @@ int main(int argc, char **argv) {
                 }
             } else if (event & EPOLLOUT) {
                 struct conn *c = conns[fd];
-                ssize_t put = send(fd, RESPONSE + c->sent, RESPONSE_LEN - c->sent, MSG_NOSIGNAL);
+                if (mode == CORK && c->sent == 0) set_int(fd, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
+                ssize_t put = 0;
+                while (c->sent < RESPONSE_LEN && put >= 0) { /* in a two-send mode, the header first */
+                    size_t end = mode != ONE_SEND && c->sent < sizeof HEADER - 1 ? sizeof HEADER - 1 : RESPONSE_LEN;
+                    put = send(fd, RESPONSE + c->sent, end - c->sent, MSG_NOSIGNAL);
+                    if (put > 0) c->sent += (size_t) put;
+                }
                 if (put < 0) {
                     if (errno != EAGAIN && errno != EWOULDBLOCK) drop(fd, "send");
                     continue;
                 }
-                c->sent += (size_t) put;
-                if (c->sent == RESPONSE_LEN) {
-                    rewatch(fd, 0);
-                    if (shutdown(fd, SHUT_RDWR) < 0) drop(fd, "shutdown"); /* else EPOLLHUP follows */
-                }
+                if (mode == CORK) set_int(fd, IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
+                rewatch(fd, 0);
+                if (shutdown(fd, SHUT_RDWR) < 0) drop(fd, "shutdown"); /* else EPOLLHUP follows */
             } else if (event & (EPOLLHUP | EPOLLERR)) {
                 drop(fd, NULL);
             }

@@ -4,11 +4,6 @@
  * ten thousand idle connections are cheapest held by a C process. All traffic
  * stays on 127.0.0.0/8; every loop is bounded by its count argument or stdin.
  *
- *   tcp-tools two-send-server plain|cork|nodelay [port [backlog]]
- *       A one-client-at-a-time server that answers each request with the
- *       article's 114-byte response written in TWO sends (header, then body):
- *       plain = Nagle on, cork = TCP_CORK around the two sends,
- *       nodelay = TCP_NODELAY. Then shutdown(SHUT_RDWR) and close.
  *   tcp-tools count-segments PORT N
  *       N requests to 127.0.0.1:PORT, a fresh connection each; per request one
  *       line "data_segments_in latency_us", read from the client socket's
@@ -32,7 +27,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -42,10 +36,6 @@ static long long now_ns(void) {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
-
-static void set_int(int fd, int level, int option, int value, const char *what) {
-    if (setsockopt(fd, level, option, &value, sizeof value) < 0) die(what);
 }
 
 static void send_all(int fd, const char *buf, size_t len) {
@@ -98,38 +88,6 @@ static int dial(int port) {
     struct sockaddr_in a = loopback(1, port);
     if (connect(fd, (struct sockaddr *) &a, sizeof a) < 0) die("connect");
     return fd;
-}
-
-static int two_send_server(const char *mode, int port, int backlog) {
-    int cork = !strcmp(mode, "cork"), nodelay = !strcmp(mode, "nodelay");
-    if (!cork && !nodelay && strcmp(mode, "plain")) {
-        fprintf(stderr, "tcp-tools: mode is plain, cork or nodelay, not '%s'\n", mode);
-        return 2;
-    }
-    int bound;
-    int s = listener(port, backlog, &bound);
-    printf("listening on 127.0.0.1:%d (backlog %d)\n", bound, backlog);
-    fflush(stdout);
-    for (;;) {
-        int c = accept4(s, NULL, NULL, SOCK_CLOEXEC);
-        if (c < 0) die("accept4");
-        if (nodelay) set_int(c, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
-        char req[8192];
-        size_t len = 0;
-        while (len < sizeof req && !has_eol(req, len)) {
-            ssize_t n = recv(c, req + len, sizeof req - len, 0);
-            if (n <= 0) break;
-            len += (size_t) n;
-        }
-        if (has_eol(req, len)) {
-            if (cork) set_int(c, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
-            send_all(c, HEADER, sizeof HEADER - 1);
-            send_all(c, BODY, sizeof BODY - 1);
-            if (cork) set_int(c, IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
-            if (shutdown(c, SHUT_RDWR) < 0) die("shutdown");
-        }
-        if (close(c) < 0) die("close");
-    }
 }
 
 static int count_segments(int port, int n) {
@@ -250,10 +208,6 @@ static int idle_crowd(int port, int spread) {
 
 int main(int argc, char **argv) {
     program = "tcp-tools";
-    if (argc >= 3 && argc <= 5 && !strcmp(argv[1], "two-send-server")) {
-        return two_send_server(argv[2], argc > 3 ? parse(argv[3], 0, 65535, "port") : 8080,
-                               argc > 4 ? parse(argv[4], 0, 1 << 20, "backlog") : 1);
-    }
     if (argc == 4 && !strcmp(argv[1], "count-segments")) {
         return count_segments(parse(argv[2], 1, 65535, "port"), parse(argv[3], 1, 1000000, "count"));
     }
@@ -263,8 +217,7 @@ int main(int argc, char **argv) {
     if (argc == 4 && !strcmp(argv[1], "idle-crowd") && (!strcmp(argv[3], "spread") || !strcmp(argv[3], "one"))) {
         return idle_crowd(parse(argv[2], 1, 65535, "port"), !strcmp(argv[3], "spread"));
     }
-    fprintf(stderr, "usage: tcp-tools two-send-server plain|cork|nodelay [port [backlog]]\n"
-                    "       tcp-tools count-segments PORT N\n"
+    fprintf(stderr, "usage: tcp-tools count-segments PORT N\n"
                     "       tcp-tools round-trips on|off N\n"
                     "       tcp-tools idle-crowd PORT spread|one\n");
     return 2;

@@ -8,12 +8,10 @@ import java.util.List;
 import testkit.ChapterProcess;
 
 /**
- * Every server the experiments start, and its command line (port 0: the
- * kernel picks; the port is then read from /proc). They start through
- * testkit's {@link ChapterProcess#startQuiet}, the one way to start a server,
- * with stdout to /dev/null: the chapters print every request, which is their
- * teaching output, not the thing measured. Paths are relative to the
- * repository root, given as -Dbench.root (bench/run.sh passes it).
+ * Every server the experiments start, and its command line (port 0: the kernel picks; the port is
+ * then read from /proc). They start through testkit's {@link ChapterProcess#startQuiet}, with stdout
+ * to /dev/null: the chapters print every request, their teaching output, not the thing measured.
+ * Paths are relative to the repository root, -Dbench.root (bench/run.sh passes it).
  */
 enum Server {
     CH2("chapter 2 (blocking loop)", "example2-loop"),
@@ -41,6 +39,7 @@ enum Server {
     record Jvm(String java, List<String> flags, boolean jars) {}
 
     final String label;
+    /** The module of a chapter; the mode of the C reference's two-send variants. */
     private final String arg;
 
     Server(String label, String arg) {
@@ -62,12 +61,11 @@ enum Server {
     /** Null when built; otherwise what is missing. */
     String missing() {
         Path need = switch (this) {
-            case C_REF -> TARGET.resolve("epoll-server");
             case NIO_REF -> TARGET.resolve("classes/bench/NioServer.class");
-            case TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> TARGET.resolve("tcp-tools");
+            case C_REF, TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> TARGET.resolve("epoll-server");
             default -> ROOT.resolve(arg).resolve("target/classes/workbook/Server.class");
         };
-        return Files.exists(need) ? null : ROOT.relativize(need) + " (module " + (arg == null ? "bench" : arg) + ", not built)";
+        return Files.exists(need) ? null : ROOT.relativize(need) + " (module " + (onJvm() ? arg : "bench") + ", not built)";
     }
 
     List<String> command(int backlog, Jvm jvm) {
@@ -80,9 +78,10 @@ enum Server {
         }
         c.addAll(switch (this) {
             case C_REF -> List.of(TARGET.resolve("epoll-server").toString(), "0", b);
+            case TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> List.of(TARGET.resolve("epoll-server").toString(), "0",
+                    b, arg);
             case NIO_REF -> List.of(TARGET.resolve("classes") + File.pathSeparator + ROOT.resolve("testkit/target/classes"),
                     "bench.NioServer", "0", b);
-            case TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> tcpTools("two-send-server", arg, "0", b);
             default -> List.of(jvm.jars() ? jar(arg) + File.pathSeparator + jar("epoll-jni")
                     : ROOT.resolve(arg).resolve("target/classes") + File.pathSeparator + ROOT.resolve("epoll-jni/target/classes"),
                     "workbook.Server", "0", b);
@@ -100,9 +99,8 @@ enum Server {
     }
 
     String shown(int backlog, Jvm jvm) {
-        String s = String.join(" ", command(backlog, jvm)).replace(ROOT + File.separator, "")
-                .replace(BENCH_JVM.java(), "java").replaceFirst(" 0 (\\d+)$", " PORT $1");
-        return onJvm() || this == C_REF ? s + " > /dev/null" : s;
+        return String.join(" ", command(backlog, jvm)).replace(ROOT + File.separator, "")
+                .replace(BENCH_JVM.java(), "java").replaceFirst(" 0 (\\d+)( \\w+)?$", " PORT $1$2") + " > /dev/null";
     }
 
     Running start(int backlog) {
