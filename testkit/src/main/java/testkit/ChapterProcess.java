@@ -257,11 +257,7 @@ public final class ChapterProcess implements AutoCloseable {
     }
 
     private static int occurrences(String text, String needle) {
-        int count = 0;
-        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length())) {
-            count++;
-        }
-        return count;
+        return text.split(Pattern.quote(needle), -1).length - 1;
     }
 
     /** Waits for the child to exit (and a few seconds more for its last output); returns its exit code. */
@@ -365,8 +361,11 @@ public final class ChapterProcess implements AutoCloseable {
         return "ChapterProcess[pid " + pid() + ", port " + port + ": " + commandLine + "]";
     }
 
-    /** What runs a chapter's JVM: each ends by exec'ing it, so the chapter keeps the pid this class sees. */
-    public static final class Launcher {
+    /**
+     * What runs a chapter's JVM: {@code prefix} ends by exec'ing it, so the chapter keeps the pid this class
+     * sees; {@code label} shows it in messages; {@code syscallLog} is where strace writes, or null.
+     */
+    public record Launcher(List<String> prefix, String label, Path syscallLog) {
         /** The JVM itself, nothing in front. */
         public static final Launcher PLAIN = new Launcher(List.of(), "", null);
 
@@ -375,16 +374,6 @@ public final class ChapterProcess implements AutoCloseable {
          * jobs with SIGINT ignored, and a JVM that inherits that ignores Ctrl-C too.
          */
         public static final Launcher DEFAULT_SIGINT = new Launcher(List.of("env", "--default-signal=INT"), "", null);
-
-        private final List<String> prefix;
-        private final String label;
-        private final Path syscallLog;
-
-        private Launcher(List<String> prefix, String label, Path syscallLog) {
-            this.prefix = prefix;
-            this.label = label;
-            this.syscallLog = syscallLog;
-        }
 
         /**
          * Under an open-file limit (RLIMIT_NOFILE, soft and hard, as {@code ulimit -n} sets it),
