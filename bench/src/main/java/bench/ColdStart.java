@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import testkit.ChapterProcess;
-import testkit.Proc;
 
 /**
  * cold: what a student sees running ab against a freshly started server:
@@ -122,9 +120,7 @@ final class ColdStart {
 
     /** One batch of ab against a port; returns its failed requests. */
     private static long ab(int port) {
-        String out = ChapterProcess.output(Duration.ofMinutes(5), List.of("ab", "-q", "-n", Integer.toString(BATCH),
-                "-c", Integer.toString(C), "http://127.0.0.1:" + port + "/"));
-        return Proc.value(out, "Failed requests:").map(Long::parseLong).orElse(0L);
+        return (long) Measure.ab(port, C, BATCH).number("Failed requests:\\s+(\\d+)");
     }
 
     private static List<Batch> cell(List<Batch> batches, String curve, long served) {

@@ -2,10 +2,14 @@ package bench;
 
 import bench.Server.Running;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import testkit.ChapterProcess;
 import testkit.Proc;
 
 /**
@@ -164,6 +168,22 @@ final class Measure {
                 row.cpu().sys(), row.cpu().jit(), row.cpuUs(), row.us(row.clientTicks()), row.tcp().overflows(),
                 row.tcp().drops(), row.tcp().synRetrans(), row.warmupSeconds()));
         raw.add(cells.toArray());
+    }
+
+    /** One ab run's report, and ab's CPU ticks (its shell reads them once it has reaped ab). */
+    record Ab(String report, long ticks) {
+        double number(String regex) {
+            Matcher m = Pattern.compile(regex).matcher(report);
+            if (!m.find()) throw new IllegalStateException("ab output lacks /" + regex + "/:\n" + report);
+            return Double.parseDouble(m.group(1));
+        }
+    }
+
+    static Ab ab(int port, int concurrency, long requests) {
+        String out = ChapterProcess.output(Duration.ofMinutes(10), List.of("sh", "-c", "ab -q -c " + concurrency
+                + " -n " + requests + " http://127.0.0.1:" + port + "/ && cat /proc/$$/stat"));
+        String stat = out.strip().lines().reduce((a, b) -> b).orElseThrow();
+        return new Ab(out, Proc.statField(stat, 16) + Proc.statField(stat, 17));
     }
 
     /** The soft and hard limits on open files; the JVM raised its soft limit to the hard one at start-up. */

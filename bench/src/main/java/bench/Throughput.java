@@ -6,14 +6,9 @@ import static bench.Server.NIO_REF;
 
 import bench.Measure.Row;
 import bench.Server.Running;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import testkit.ChapterProcess;
-import testkit.Proc;
 
 /**
  * throughput: chapters 2 to 6 and the two references under 100 concurrent
@@ -152,24 +147,15 @@ final class Throughput {
         return runs;
     }
 
-    /** One ab run with both processes' CPU time; the shell reports ab's once ab is reaped (its cutime and cstime). */
+    /** One ab run with both processes' CPU time. */
     private static ClientRun ab(Running server, long n) {
         Measure.Cpu before = Measure.cpu(server.pid());
-        String out = ChapterProcess.output(Duration.ofMinutes(10), List.of("sh", "-c",
-                "ab -q -c " + C + " -n " + n + " http://127.0.0.1:" + server.port() + "/ && cat /proc/$$/stat"));
+        Measure.Ab ab = Measure.ab(server.port(), C, n);
         long serverTicks = Measure.cpu(server.pid()).minus(before).total();
-        String stat = out.strip().lines().reduce((a, b) -> b).orElseThrow();
-        long abTicks = Proc.statField(stat, 16) + Proc.statField(stat, 17);
-        long failed = (long) number(out, "Failed requests:\\s+(\\d+)");
-        long ok = Math.max(1, (long) number(out, "Complete requests:\\s+(\\d+)") - failed);
-        return new ClientRun("ab", number(out, "Requests per second:\\s+([0-9.]+)"), number(out, "\\n\\s+50%\\s+(\\d+)"),
-                number(out, "\\n\\s+99%\\s+(\\d+)"), number(out, "\\n\\s+100%\\s+(\\d+)"), failed,
-                abTicks / Measure.HZ * 1e6 / ok, serverTicks / Measure.HZ * 1e6 / ok);
-    }
-
-    private static double number(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        if (!m.find()) throw new IllegalStateException("ab output lacks /" + regex + "/:\n" + text);
-        return Double.parseDouble(m.group(1));
+        long failed = (long) ab.number("Failed requests:\\s+(\\d+)");
+        long ok = Math.max(1, (long) ab.number("Complete requests:\\s+(\\d+)") - failed);
+        return new ClientRun("ab", ab.number("Requests per second:\\s+([0-9.]+)"), ab.number("\\n\\s+50%\\s+(\\d+)"),
+                ab.number("\\n\\s+99%\\s+(\\d+)"), ab.number("\\n\\s+100%\\s+(\\d+)"), failed,
+                ab.ticks() / Measure.HZ * 1e6 / ok, serverTicks / Measure.HZ * 1e6 / ok);
     }
 }
