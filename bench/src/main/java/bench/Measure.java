@@ -4,11 +4,13 @@ import bench.Server.Running;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import testkit.ChapterProcess;
 import testkit.Proc;
 
@@ -148,26 +150,26 @@ final class Measure {
         return Proc.threadCpuTicks(pid, "C1 CompilerThre", "C2 CompilerThre");
     }
 
+    private static final List<Outcome> ERRORS = Stream.of(Outcome.values()).filter(o -> o != Outcome.OK).toList();
+
     /** The same raw columns for every load row, one CSV line per run, after the experiment's own. */
     static Table rawTable(String... extraColumns) {
         List<String> cols = new ArrayList<>(List.of(extraColumns));
         cols.addAll(List.of("server", "backlog", "load", "seconds", "requests", "ok"));
-        for (Outcome o : Outcome.values()) if (o != Outcome.OK) cols.add(o.name().toLowerCase());
+        ERRORS.forEach(o -> cols.add(o.name().toLowerCase()));
         cols.addAll(List.of("req_per_s", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "server_user_ticks",
-                "server_sys_ticks", "server_jit_ticks", "server_cpu_us_per_req", "client_cpu_us_per_req", "listen_overflows",
-                "listen_drops", "syn_retrans", "warmup_s"));
+                "server_sys_ticks", "server_jit_ticks", "server_cpu_us_per_req", "client_cpu_us_per_req",
+                "listen_overflows", "listen_drops", "syn_retrans", "warmup_s"));
         return new Table(cols.toArray(String[]::new));
     }
 
     static void addRaw(Table raw, Row row, Object... extraCells) {
-        List<Object> cells = new ArrayList<>(java.util.Arrays.asList(extraCells));
         LoadGen.Result res = row.result();
-        cells.addAll(List.of(row.server().name(), row.backlog(), row.config().cli(), res.elapsedNanos / 1e9, res.total(), row.ok()));
-        for (Outcome o : Outcome.values()) if (o != Outcome.OK) cells.add(res.count(o));
-        cells.addAll(List.of(res.rate(), res.ms(50), res.ms(90), res.ms(99), res.ms(99.9), res.maxMs(), row.cpu().user(),
-                row.cpu().sys(), row.cpu().jit(), row.cpuUs(), row.us(row.clientTicks()), row.tcp().overflows(),
-                row.tcp().drops(), row.tcp().synRetrans(), row.warmupSeconds()));
-        raw.add(cells.toArray());
+        raw.add(Arrays.asList(extraCells), row.server().name(), row.backlog(), row.config().cli(), res.elapsedNanos / 1e9,
+                res.total(), row.ok(), ERRORS.stream().map(res::count).toList(), res.rate(), res.ms(50), res.ms(90),
+                res.ms(99), res.ms(99.9), res.maxMs(), row.cpu().user(), row.cpu().sys(), row.cpu().jit(), row.cpuUs(),
+                row.us(row.clientTicks()), row.tcp().overflows(), row.tcp().drops(), row.tcp().synRetrans(),
+                row.warmupSeconds());
     }
 
     /** One ab run's report, and ab's CPU ticks (its shell reads them once it has reaped ab). */
