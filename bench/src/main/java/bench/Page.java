@@ -20,19 +20,9 @@ import java.util.regex.Pattern;
 import testkit.Proc;
 
 /**
- * docs/performance.md and its translations, from templates: the words live in
- * bench/templates/performance.LANG.md (Markdown with placeholders), the
- * figures in bench/results/NAME.properties, which each experiment saves. "en"
- * becomes docs/performance.md, any other LANG docs/LANG/performance.md. In a
- * template:
- * <ul>
- * <li>{@code {{scaling.table}}} is a figure or a table;</li>
- * <li>{@code {{scaling.table|server|p50 ms|...}}} is a table with the template's own column labels;</li>
- * <li>{@code {{#backlog.claim=holds}}...{{/}}} is kept only when the figure is that word (one of
- *     several, comma-separated), {@code {{#key}}...{{/}}} when it is there at all, {@code {{^key}}...{{/}}}
- *     when it is not: where a sentence depends on the outcome, the template holds each variant and the
- *     generator's figure picks one. Blocks nest.</li>
- * </ul>
+ * docs/performance.md and its translations, from templates: the words in bench/templates/performance.LANG.md,
+ * the figures in bench/results/NAME.properties, which each experiment saves. The placeholders are described
+ * in bench/README.md ("The page: templates and figures"); blocks nest.
  */
 final class Page {
     static final Path RESULTS = Server.ROOT.resolve("bench/results");
