@@ -29,10 +29,11 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>A new step (an appendix module, say) is one line in {@link #STEPS}. A
  *     step whose module is not in the tree yet is skipped, not an error.
- * <li>A second language (docs/zh/diffs) is one more {@link Words} like
- *     {@link #ENGLISH}, listed in {@link #LANGUAGES}, and run as
+ * <li>A language is one {@link Words}, like {@link #ENGLISH} and
+ *     {@link #CHINESE}, listed in {@link #LANGUAGES}, and run as
  *     {@code java StepDiffs.java . docs/zh/diffs zh}: every word a page shows,
- *     step titles included, comes from its {@code Words}.
+ *     step titles included, comes from its {@code Words}. A new step needs a
+ *     title in each of them.
  * </ul>
  *
  * <p>Self-contained on purpose: {@code make docs} runs this file with the
@@ -116,8 +117,27 @@ public final class StepDiffs {
             "removed line", "added line", "old words", "new words", "moved in or out a level", "no line", // the key
             Map.of()); // the titles: those of STEPS
 
+    /** The Chinese edition, docs/zh/diffs: the terms of docs/zh (水平触发, 边沿触发, 排空, 并排对照). */
+    public static final Words CHINESE = new Words("zh", "docs/zh/diffs",
+            "步骤差异", // the index: title, heading, paragraph
+            "工作手册的各个步骤，并排对照",
+            "每一页左边是父章节，右边是子章节。改动过的行里，变了的词会被标出来；没有改动的连续几行会折叠起来。"
+                    + "由 make docs 根据各章的 Server.java 生成。",
+            "章节 %s → %s", // a step
+            "全部步骤", "← 上一步", "下一步 →", "统一格式 diff", // links
+            "折叠了 %d 行未改动的代码",
+            "删除的行", "新增的行", "原来的词", "新的词", "移入或移出一层", "此侧无对应行", // the key
+            Map.of( // the titles, one for each of STEPS
+                    "step-1-2", "给单次请求套上一个循环",
+                    "step-2-3", "从阻塞的 accept/recv 到 epoll 循环，水平触发",
+                    "step-3-4", "从水平触发到边沿触发，每次读、写和 accept 都要排空",
+                    "step-3-5", "在响应前后加上 TCP_CORK",
+                    "step-3-6", "在监听 socket 上设置 TCP_NODELAY",
+                    "step-3-appendix-poll", "同一个循环，用 poll 代替 epoll",
+                    "step-3-appendix-select", "同一个循环，用 select 代替 epoll"));
+
     /** The editions the generator can write, by {@code lang}. */
-    public static final List<Words> LANGUAGES = List.of(ENGLISH);
+    public static final List<Words> LANGUAGES = List.of(ENGLISH, CHINESE);
 
     /**
      * The colours of the pages. Dark text colours on white, so that a projector that washes out pale tints
