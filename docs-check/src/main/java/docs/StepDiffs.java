@@ -94,7 +94,8 @@ public final class StepDiffs {
      * @param titles       step name to title; empty: the English titles of {@link #STEPS}
      */
     public record Words(String lang, String folder, String indexTitle, String indexHeading, String indexIntro,
-            String stepLabel, String titleSeparator, String allSteps, String previousStep, String nextStep, String unifiedDiff, String folded,
+            String stepLabel, String titleSeparator, String allSteps, String previousStep, String nextStep,
+            String unifiedDiff, String folded,
             String keyRemoved, String keyAdded, String keyOldWords, String keyNewWords, String keyMoved,
             String keyNoLine, Map<String, String> titles) {
         String title(Step step) {
