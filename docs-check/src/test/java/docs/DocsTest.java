@@ -139,6 +139,38 @@ class DocsTest {
         }
     }
 
+    /**
+     * Browsers show a line break inside a paragraph as a space, which is a stray gap between two Chinese
+     * characters: the Chinese pages break lines only after punctuation or next to ASCII.
+     */
+    @Test
+    void chinesePagesNeverBreakALineBetweenTwoChineseCharacters() throws IOException {
+        java.util.regex.Pattern han = java.util.regex.Pattern.compile("\\p{IsHan}");
+        java.util.regex.Pattern ownLine = java.util.regex.Pattern.compile("\\s*([-*>|#]|\\d+\\.|```|<!--).*");
+        List<String> gaps = new java.util.ArrayList<>();
+        try (Stream<Path> pages = Files.list(ROOT.resolve("docs/zh"))) {
+            for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(page);
+                boolean inCode = false;
+                for (int i = 0; i + 1 < lines.size(); i++) {
+                    String line = lines.get(i);
+                    String next = lines.get(i + 1);
+                    inCode ^= line.startsWith("```");
+                    if (inCode || line.isEmpty() || next.isBlank() || ownLine.matcher(next).matches()) {
+                        continue;
+                    }
+                    String last = line.substring(line.length() - 1);
+                    String first = next.strip().substring(0, 1);
+                    if (han.matcher(last).matches() && han.matcher(first).matches()) {
+                        gaps.add("docs/zh/" + page.getFileName() + ":" + (i + 1) + ": …" + last + " / " + first + "…");
+                    }
+                }
+            }
+        }
+        assertTrue(gaps.isEmpty(), "a line break between two Chinese characters (join the lines):\n  "
+                + String.join("\n  ", gaps));
+    }
+
     /** The check itself: a note that drifted from its line is reported with the page, the line and both texts. */
     @Test
     void aNoteThatDriftedIsReported(@TempDir Path root) throws IOException {
