@@ -418,8 +418,10 @@ public final class Labs {
     private static String firstLine(Throwable failure) {
         String message = String.valueOf(failure.getMessage()).strip();
         String first = message.lines().findFirst().orElse("");
-        // AssertJ puts the description first: "[what] expected ...": keep the description and the verdict.
-        List<String> lines = message.lines().map(String::strip).filter(l -> !l.isEmpty()).limit(4).toList();
+        // AssertJ puts the description first, then the verdict over several lines: keep them all.
+        // The chapter's own output, which the chapter tests append after "The chapter:", is not the verdict.
+        List<String> lines = message.lines().map(String::strip).takeWhile(l -> !l.startsWith("The chapter: "))
+                .filter(l -> !l.isEmpty()).limit(8).toList();
         String shown = first.startsWith("[") && lines.size() > 1 ? String.join(" ", lines) : first;
         return failure.getClass().getSimpleName() + ": " + (shown.length() > 300 ? shown.substring(0, 300) + "..." : shown);
     }
