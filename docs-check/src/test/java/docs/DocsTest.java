@@ -80,6 +80,47 @@ class DocsTest {
         assertTrue(broken.isEmpty(), "broken links:\n  " + String.join("\n  ", broken));
     }
 
+    /**
+     * The Chinese edition: every page of docs/ has a twin in docs/zh/ (the generated performance
+     * page too), each links to the other, and a twin's notes cite exactly the lines its English page
+     * cites, so the two editions cannot drift apart. docs/zh/ is checked like docs/ for the rest.
+     */
+    @Test
+    void everyPageHasAChineseTwinCitingTheSameLines() throws IOException {
+        Citations.Report report = Citations.checkDocs(ROOT);
+        List<String> problems = new java.util.ArrayList<>();
+        try (Stream<Path> english = Files.list(ROOT.resolve("docs"))) {
+            for (Path page : english.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                Path twin = ROOT.resolve("docs/zh").resolve(page.getFileName());
+                String name = page.getFileName().toString();
+                if (!Files.exists(twin)) {
+                    problems.add("docs/" + name + " has no Chinese twin docs/zh/" + name);
+                    continue;
+                }
+                if (!Files.readString(page).contains("](zh/" + name + ")")) {
+                    problems.add("docs/" + name + " does not link to its Chinese twin (zh/" + name + ")");
+                }
+                if (!Files.readString(twin).contains("](../" + name + ")")) {
+                    problems.add("docs/zh/" + name + " does not link to its English twin (../" + name + ")");
+                }
+                java.util.function.Function<Path, List<String>> cited = p -> report.notes().stream()
+                        .filter(n -> n.page().equals(p))
+                        .map(n -> ROOT.relativize(n.file()) + ":" + n.from() + "-" + n.to()).sorted().toList();
+                List<String> mine = cited.apply(page);
+                List<String> theirs = cited.apply(twin);
+                if (!mine.equals(theirs)) {
+                    List<String> missing = new java.util.ArrayList<>(mine);
+                    missing.removeAll(theirs);
+                    List<String> extra = new java.util.ArrayList<>(theirs);
+                    extra.removeAll(mine);
+                    problems.add("docs/zh/" + name + " cites other lines than docs/" + name + ": missing " + missing
+                            + ", not in the English page " + extra);
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), "the Chinese edition:\n  " + String.join("\n  ", problems));
+    }
+
     /** The anchors GitHub gives a page's headings. */
     static java.util.Set<String> anchors(Path page) throws IOException {
         java.util.Set<String> anchors = new java.util.HashSet<>();
