@@ -23,7 +23,7 @@ help: ## list the targets
 	@echo "  make run N=<1..6> [PORT=8080] [BACKLOG=1]   build, then run chapter N in the foreground (Ctrl-C stops it)"
 	@echo "                                              (N=poll or N=select: the appendix servers)"
 	@echo "  make diff A=<1..6> B=<1..6>                 what changed from chapter A to chapter B (or A=3 B=poll)"
-	@echo "  make docs                                   regenerate the step diffs in docs/diffs and the table of labs"
+	@echo "  make docs                                   regenerate the step diffs (docs/diffs, docs/zh/diffs) and the tables of labs"
 	@echo "  make diagrams [ALL=1]                       render docs/**/diagrams/*.dot to SVG with Graphviz (the stale ones, or all)"
 	@echo "  make lab [L=<name>] [ZH=1]                  list the labs, or break a chapter on purpose and run its tests"
 	@echo "  make lab L=<name> RUN=1 [PORT=8080]         run that broken chapter in the foreground (Ctrl-C stops it)"
@@ -49,9 +49,10 @@ diff:
 	$(if $(and $(call valid,$(A)),$(call valid,$(B))),,$(error usage: make diff A=<1..6|poll|select> B=<1..6|poll|select>, e.g. A=3 B=4 (the lineage: 1->2->3->4, 3->5, 3->6, 3->poll, 3->select)))
 	@diff -u --label $(call server,$(A)) --label $(call server,$(B)) $(call server,$(A)) $(call server,$(B)); test $$? -le 1
 
-# The step diffs of the lineage; docs-check's test fails when they are stale.
+# The step diffs of the lineage, in English and in Chinese; docs-check's test fails when they are stale.
 docs:
 	$(JAVA) docs-check/src/main/java/docs/StepDiffs.java . docs/diffs
+	$(JAVA) docs-check/src/main/java/docs/StepDiffs.java . docs/zh/diffs zh
 	@$(MVN) -DskipTests -pl docs-check compile
 	@$(LABS) docs
 

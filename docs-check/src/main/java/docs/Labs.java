@@ -168,7 +168,7 @@ public final class Labs {
 
     private static void list(Path root, boolean chinese) {
         List<Lab> labs = all(root);
-        System.out.println(chinese ? "实验（make lab L=名称 运行其一；RUN=1 在前台运行被改坏的服务器）："
+        System.out.println(chinese ? "实验列表（make lab L=名称 运行其中一个；再加 RUN=1，在前台运行改坏的服务器）："
                 : "The labs (make lab L=NAME runs one; RUN=1 runs the broken server in the foreground):");
         for (Lab lab : labs) {
             System.out.printf("  %-28s %s%n", lab.name(), lab.text("Question", chinese));
@@ -201,7 +201,7 @@ public final class Labs {
         for (; at < lines.size() && !lines.get(at).startsWith("--- "); at++) {
             String line = lines.get(at);
             if (line.startsWith("  ") && key != null) {
-                text.merge(key, line.strip(), (before, more) -> before + " " + more);
+                text.merge(key, line.strip(), Labs::joinLines);
             } else if (line.matches("[A-Za-z-]+: .*")) {
                 key = line.substring(0, line.indexOf(':'));
                 String value = line.substring(key.length() + 1).strip();
@@ -286,9 +286,9 @@ public final class Labs {
         out.append(chinese ? "实验 " : "Lab ").append(lab.name()).append(chinese ? "（第 " + lab.chapter() + " 章，"
                 : " (chapter " + lab.chapter() + ", ").append(lab.module()).append(chinese ? "）\n" : ")\n");
         out.append(wrap((chinese ? "问题：" : "Question: ") + lab.text("Question", chinese))).append("\n\n");
-        out.append(chinese ? "改动（target/labs/" : "The change (applied to a copy in target/labs/").append(lab.name())
-                .append(chinese ? " 中的副本，章节本身不变）：\n" : "; the chapter itself is untouched):\n").append(lab.diff()).append('\n');
-        out.append(chinese ? "该章的测试：\n" : "The chapter's tests against it:\n");
+        out.append(chinese ? "改动（改在 target/labs/" : "The change (applied to a copy in target/labs/").append(lab.name())
+                .append(chinese ? " 里的副本上，该章本身不受影响）：\n" : "; the chapter itself is untouched):\n").append(lab.diff()).append('\n');
+        out.append(chinese ? "用该章自己的测试检验改坏的副本：\n" : "The chapter's tests against it:\n");
         for (Outcome outcome : run.outcomes()) {
             out.append("  ").append(outcome.passed() ? "PASS " : "FAIL ").append(outcome.test());
             if (!outcome.passed()) {
@@ -298,11 +298,11 @@ public final class Labs {
         }
         out.append('\n').append(wrap((chinese ? "症状：" : "Symptom: ") + lab.text("Symptom", chinese))).append('\n');
         if (!lab.text("Explanation", chinese).isEmpty()) {
-            out.append(wrap((chinese ? "为什么：" : "Why: ") + lab.text("Explanation", chinese))).append('\n');
+            out.append(wrap((chinese ? "原因：" : "Why: ") + lab.text("Explanation", chinese))).append('\n');
         }
         out.append('\n').append(run.asDocumented()
-                ? (chinese ? "结果与实验所述一致。" : "The tests did what the lab says.")
-                : (chinese ? "与实验所述不符：" : "NOT what the lab says: ") + String.join("; ", run.surprises()));
+                ? (chinese ? "测试结果与实验所说的一致。" : "The tests did what the lab says.")
+                : (chinese ? "测试结果与实验所说的不符：" : "NOT what the lab says: ") + String.join("; ", run.surprises()));
         return out.append('\n').toString();
     }
 
@@ -321,22 +321,83 @@ public final class Labs {
         }
     }
 
-    /** Breaks text into lines of at most 100 columns at spaces (Chinese text, having few spaces, stays long). */
+    /**
+     * Joins a value's continuation line to what came before: with a space, as English needs, but with none
+     * where Chinese meets Chinese or a Chinese punctuation mark ("不会" + "再返回" is 不会再返回).
+     */
+    static String joinLines(String before, String more) {
+        if (before.isEmpty() || more.isEmpty()) {
+            return before + more;
+        }
+        char last = before.charAt(before.length() - 1);
+        char first = more.charAt(0);
+        boolean together = (han(last) && han(first)) || widePunctuation(last) || widePunctuation(first);
+        return before + (together ? "" : " ") + more;
+    }
+
+    /**
+     * Breaks text into lines of at most 100 columns: at spaces, and between two Chinese characters, which
+     * take two columns each (never before a closing mark such as ，or 。, nor after an opening one such as （).
+     */
     static String wrap(String text) {
         StringBuilder out = new StringBuilder();
         int column = 0;
         for (String word : text.split(" ")) {
-            if (column > 0 && column + 1 + word.length() > 100) {
-                out.append('\n');
-                column = 0;
-            } else if (column > 0) {
-                out.append(' ');
-                column++;
+            boolean firstPiece = true;
+            for (String piece : pieces(word)) {
+                int width = width(piece);
+                if (column > 0 && column + (firstPiece ? 1 : 0) + width > 100) {
+                    out.append('\n');
+                    column = 0;
+                } else if (column > 0 && firstPiece) {
+                    out.append(' ');
+                    column++;
+                }
+                out.append(piece);
+                column += width;
+                firstPiece = false;
             }
-            out.append(word);
-            column += word.length();
         }
         return out.toString();
+    }
+
+    /** A word cut where a line may break inside it: between two wide characters, punctuation allowing. */
+    private static List<String> pieces(String word) {
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        for (int k = 1; k < word.length(); k++) {
+            char before = word.charAt(k - 1);
+            char after = word.charAt(k);
+            if (wide(before) && wide(after) && "（“《「".indexOf(before) < 0 && "，。：；、）”》」！？".indexOf(after) < 0) {
+                pieces.add(word.substring(start, k));
+                start = k;
+            }
+        }
+        pieces.add(word.substring(start));
+        return pieces;
+    }
+
+    /** Columns a terminal gives the text: two for a Chinese character or punctuation mark, one for the rest. */
+    private static int width(String text) {
+        int width = 0;
+        for (int k = 0; k < text.length(); k++) {
+            width += wide(text.charAt(k)) ? 2 : 1;
+        }
+        return width;
+    }
+
+    private static boolean wide(char c) {
+        return han(c) || widePunctuation(c);
+    }
+
+    private static boolean han(char c) {
+        return Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN;
+    }
+
+    private static boolean widePunctuation(char c) {
+        Character.UnicodeBlock block = Character.UnicodeBlock.of(c);
+        return block == Character.UnicodeBlock.CJK_SYMBOLS_AND_PUNCTUATION
+                || (block == Character.UnicodeBlock.HALFWIDTH_AND_FULLWIDTH_FORMS && c < '\uFF61');
     }
 
     private static void execute(Class<?> testClass, List<String> methods, Map<String, Outcome> outcomes) {
@@ -357,8 +418,10 @@ public final class Labs {
     private static String firstLine(Throwable failure) {
         String message = String.valueOf(failure.getMessage()).strip();
         String first = message.lines().findFirst().orElse("");
-        // AssertJ puts the description first: "[what] expected ...": keep the description and the verdict.
-        List<String> lines = message.lines().map(String::strip).filter(l -> !l.isEmpty()).limit(4).toList();
+        // AssertJ puts the description first, then the verdict over several lines: keep them all.
+        // The chapter's own output, which the chapter tests append after "The chapter:", is not the verdict.
+        List<String> lines = message.lines().map(String::strip).takeWhile(l -> !l.startsWith("The chapter: "))
+                .filter(l -> !l.isEmpty()).limit(8).toList();
         String shown = first.startsWith("[") && lines.size() > 1 ? String.join(" ", lines) : first;
         return failure.getClass().getSimpleName() + ": " + (shown.length() > 300 ? shown.substring(0, 300) + "..." : shown);
     }

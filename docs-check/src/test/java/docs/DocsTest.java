@@ -80,6 +80,47 @@ class DocsTest {
         assertTrue(broken.isEmpty(), "broken links:\n  " + String.join("\n  ", broken));
     }
 
+    /**
+     * The Chinese edition: every page of docs/ has a twin in docs/zh/ (the generated performance
+     * page too), each links to the other, and a twin's notes cite exactly the lines its English page
+     * cites, so the two editions cannot drift apart. docs/zh/ is checked like docs/ for the rest.
+     */
+    @Test
+    void everyPageHasAChineseTwinCitingTheSameLines() throws IOException {
+        Citations.Report report = Citations.checkDocs(ROOT);
+        List<String> problems = new java.util.ArrayList<>();
+        try (Stream<Path> english = Files.list(ROOT.resolve("docs"))) {
+            for (Path page : english.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                Path twin = ROOT.resolve("docs/zh").resolve(page.getFileName());
+                String name = page.getFileName().toString();
+                if (!Files.exists(twin)) {
+                    problems.add("docs/" + name + " has no Chinese twin docs/zh/" + name);
+                    continue;
+                }
+                if (!Files.readString(page).contains("](zh/" + name + ")")) {
+                    problems.add("docs/" + name + " does not link to its Chinese twin (zh/" + name + ")");
+                }
+                if (!Files.readString(twin).contains("](../" + name + ")")) {
+                    problems.add("docs/zh/" + name + " does not link to its English twin (../" + name + ")");
+                }
+                java.util.function.Function<Path, List<String>> cited = p -> report.notes().stream()
+                        .filter(n -> n.page().equals(p))
+                        .map(n -> ROOT.relativize(n.file()) + ":" + n.from() + "-" + n.to()).sorted().toList();
+                List<String> mine = cited.apply(page);
+                List<String> theirs = cited.apply(twin);
+                if (!mine.equals(theirs)) {
+                    List<String> missing = new java.util.ArrayList<>(mine);
+                    missing.removeAll(theirs);
+                    List<String> extra = new java.util.ArrayList<>(theirs);
+                    extra.removeAll(mine);
+                    problems.add("docs/zh/" + name + " cites other lines than docs/" + name + ": missing " + missing
+                            + ", not in the English page " + extra);
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), "the Chinese edition:\n  " + String.join("\n  ", problems));
+    }
+
     /** The anchors GitHub gives a page's headings. */
     static java.util.Set<String> anchors(Path page) throws IOException {
         java.util.Set<String> anchors = new java.util.HashSet<>();
@@ -137,6 +178,38 @@ class DocsTest {
         if (stale.length() > 0) {
             fail("the step diffs in docs are stale: run `make docs` and commit the result." + stale);
         }
+    }
+
+    /**
+     * Browsers show a line break inside a paragraph as a space, which is a stray gap between two Chinese
+     * characters: the Chinese pages break lines only after punctuation or next to ASCII.
+     */
+    @Test
+    void chinesePagesNeverBreakALineBetweenTwoChineseCharacters() throws IOException {
+        java.util.regex.Pattern han = java.util.regex.Pattern.compile("\\p{IsHan}");
+        java.util.regex.Pattern ownLine = java.util.regex.Pattern.compile("\\s*([-*>|#]|\\d+\\.|```|<!--).*");
+        List<String> gaps = new java.util.ArrayList<>();
+        try (Stream<Path> pages = Files.list(ROOT.resolve("docs/zh"))) {
+            for (Path page : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(page);
+                boolean inCode = false;
+                for (int i = 0; i + 1 < lines.size(); i++) {
+                    String line = lines.get(i);
+                    String next = lines.get(i + 1);
+                    inCode ^= line.startsWith("```");
+                    if (inCode || line.isEmpty() || next.isBlank() || ownLine.matcher(next).matches()) {
+                        continue;
+                    }
+                    String last = line.substring(line.length() - 1);
+                    String first = next.strip().substring(0, 1);
+                    if (han.matcher(last).matches() && han.matcher(first).matches()) {
+                        gaps.add("docs/zh/" + page.getFileName() + ":" + (i + 1) + ": …" + last + " / " + first + "…");
+                    }
+                }
+            }
+        }
+        assertTrue(gaps.isEmpty(), "a line break between two Chinese characters (join the lines):\n  "
+                + String.join("\n  ", gaps));
     }
 
     /** The check itself: a note that drifted from its line is reported with the page, the line and both texts. */

@@ -63,4 +63,34 @@ class LabsTest {
         assertEquals(List.of("otherTest"), lab.passes());
         assertTrue(lab.diff().startsWith("--- a/x\n"), lab.diff());
     }
+    /** A Chinese value goes on over lines like an English one, but its lines join without a space between characters. */
+    @Test
+    void chineseContinuationLinesJoinWithoutASpace(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("9-example.patch");
+        Files.write(file, List.of("Chapter: 3", "Question: Why?", "Question-zh: 为什么会",
+                "  这样？", "Symptom: Every call", "  returns.", "Symptom-zh: 每次调用", "  `epoll_wait` 都立即返回，",
+                "  `recv` 返回 0。", "Fails: someTest", "--- a/x", "+++ b/x", "@@ -1 +1 @@", "-a", "+b"));
+        Labs.Lab lab = Labs.parse(file);
+        assertEquals("为什么会这样？", lab.text("Question", true));
+        assertEquals("每次调用 `epoll_wait` 都立即返回，`recv` 返回 0。", lab.text("Symptom", true));
+        assertEquals("Every call returns.", lab.text("Symptom", false));
+    }
+
+    /** `make lab ZH=1` wraps Chinese at 100 columns too: two columns a character, never before a closing mark. */
+    @Test
+    void chineseWrapsBetweenCharacters() {
+        String text = "症状：" + "一二三四五六七八九，".repeat(12) + "见 `strace -f` 的输出。";
+        String wrapped = Labs.wrap(text);
+        assertEquals(text, wrapped.replace("\n", ""));
+        List<String> lines = wrapped.lines().toList();
+        assertTrue(lines.size() > 2, wrapped);
+        for (String line : lines) {
+            int columns = line.codePoints().map(c -> c < 0x1100 ? 1 : 2).sum();
+            assertTrue(columns <= 100, columns + " columns: " + line);
+            assertTrue(!line.startsWith("，"), "a line starts with a comma: " + line);
+        }
+        String english = "word ".repeat(40).strip();
+        assertEquals(String.join(" ", java.util.Collections.nCopies(20, "word")) + "\n"
+                + String.join(" ", java.util.Collections.nCopies(20, "word")), Labs.wrap(english));
+    }
 }

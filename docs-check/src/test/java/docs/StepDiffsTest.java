@@ -199,8 +199,8 @@ class StepDiffsTest {
     void everyWordOnThePagesComesFromWords() {
         Map<String, String> titles = new LinkedHashMap<>();
         StepDiffs.STEPS.forEach(step -> titles.put(step.name(), "Qtitle"));
-        StepDiffs.Words marked = new StepDiffs.Words("qq", "docs/qq/diffs", "Qa", "Qb", "Qc", "Qd %s %s", "Qe", "Qf",
-                "Qg", "Qh", "Qi %d", "Qj", "Qk", "Ql", "Qm", "Qn", "Qo", titles);
+        StepDiffs.Words marked = new StepDiffs.Words("qq", "docs/qq/diffs", "Qa", "Qb", "Qc", "Qd %s %s", "Qsep",
+                "Qe", "Qf", "Qg", "Qh", "Qi %d", "Qj", "Qk", "Ql", "Qm", "Qn", "Qo", titles);
         Map<String, String> files = StepDiffs.generate(ROOT, marked);
         for (Map.Entry<String, String> file : files.entrySet()) {
             if (!file.getKey().endsWith(".html")) {
