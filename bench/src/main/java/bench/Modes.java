@@ -2,8 +2,6 @@ package bench;
 
 import bench.Measure.Row;
 import bench.Server.Running;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +11,6 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import testkit.Await;
 import testkit.ChapterProcess;
-import testkit.Proc;
 
 /**
  * modes: level- against edge-triggered (chapters 3 and 4), side by side after
@@ -55,7 +52,7 @@ final class Modes {
             new Call("wait", "epoll_wait", "sys_enter_epoll_wait", null),
             new Call("wait", "epoll_pwait", "sys_enter_epoll_pwait", null));
 
-    static void run(Settings s) throws IOException {
+    static void run(Settings s) {
         Page.Data d = new Page.Data("modes", s);
         int rounds = s.full() ? 6 : 3;
         long n = s.full() ? 40_000 : 10_000;
@@ -104,8 +101,7 @@ final class Modes {
     }
 
     /** System calls per request of each server, by {@link #CALLS}; a row only for calls some server makes. */
-    private static void calls(Map<Server, Running> running, LoadGen.Config load, int pad, Table counts, Page.Data d)
-            throws IOException {
+    private static void calls(Map<Server, Running> running, LoadGen.Config load, int pad, Table counts, Page.Data d) {
         String size = pad == 0 ? "plain" : "padded";
         List<double[]> perRequest = new ArrayList<>();
         for (Server server : SERVERS) {
@@ -181,40 +177,29 @@ final class Modes {
 
     /**
      * The calls of {@link #CALLS} that a running server made during one load, with the OK replies last.
-     * perf prints every 100 ms (0 ms is not allowed): its first line says it is attached.
+     * perf prints every 100 ms (0 ms is not allowed) to its stderr: its first line says it is attached.
      */
-    private static long[] counted(Running r, LoadGen.Config load) throws IOException {
-        Path out = Files.createTempFile(Page.file(""), "perf", ".txt");
-        List<String> command = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-I", "100", "-o", out.toString()));
+    private static long[] counted(Running r, LoadGen.Config load) {
+        List<String> command = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-I", "100"));
         for (Call c : CALLS) {
             command.addAll(List.of("-e", "syscalls:" + c.event()));
             if (c.filter() != null) command.addAll(List.of("--filter", c.filter()));
         }
         command.addAll(List.of("-p", Long.toString(r.pid())));
-        Process perf = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try {
-            Await.until(() -> !perfLines(out).isEmpty(), Duration.ofSeconds(10), "perf to attach");
+        try (ChapterProcess perf = ChapterProcess.startHelper(command)) {
+            Await.until(() -> !perfLines(perf).isEmpty(), Duration.ofSeconds(10), "perf to attach");
             long ok = Measure.run(r, load.label(r.server().name() + " counted"), 0).ok();
-            int printed = perfLines(out).size();
+            int printed = perfLines(perf).size();
             // One more interval, so the one in progress when the load ended is printed too.
-            Await.until(() -> perfLines(out).size() >= printed + CALLS.size(), Duration.ofSeconds(10),
+            Await.until(() -> perfLines(perf).size() >= printed + CALLS.size(), Duration.ofSeconds(10),
                     "perf's next interval");
-            perf.destroy();
-            perf.waitFor();
-            long[] sums = sumIntervals(perfLines(out), CALLS.size() + 1);
+            long[] sums = sumIntervals(perfLines(perf), CALLS.size() + 1);
             sums[CALLS.size()] = Math.max(1, ok);
             return sums;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } finally {
-            perf.destroyForcibly();
-            Files.deleteIfExists(out);
         }
     }
 
-    private static List<String> perfLines(Path out) {
-        return Proc.read(out).lines().filter(l -> l.contains("syscalls:")).toList();
+    private static List<String> perfLines(ChapterProcess perf) {
+        return perf.stderr().lines().filter(l -> l.contains("syscalls:")).toList();
     }
 }

@@ -131,6 +131,11 @@ public final class ChapterProcess implements AutoCloseable {
                 () -> child.port = child.listeningPort().orElse(-1), "a listening socket");
     }
 
+    /** Starts a helper program that runs alongside (perf, say) and waits for nothing; {@link #close} ends it. */
+    public static ChapterProcess startHelper(List<String> command) {
+        return new ChapterProcess(command, String.join(" ", command), null, false);
+    }
+
     /** Waits for {@code ready}, lets {@code takePort} set the port, and kills the child if that failed. */
     private ChapterProcess awaitListening(BooleanSupplier ready, Runnable takePort, String what) {
         try {
