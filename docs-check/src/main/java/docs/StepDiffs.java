@@ -777,7 +777,8 @@ public final class StepDiffs {
                 .append("</span> <span class=\"sample add\">").append(escape(words.keyAdded()))
                 .append("</span> <span class=\"sample\"><del>").append(escape(words.keyOldWords()))
                 .append("</del> <ins>").append(escape(words.keyNewWords()))
-                .append("</ins></span> <span class=\"sample mv\"><span class=\"sh\">    </span> ")
+                .append("</ins></span> <span class=\"sample mv\"><span class=\"mvn\">12</span>")
+                .append("<span class=\"sh\">    </span> ")
                 .append(escape(words.keyMoved())).append("</span> <span class=\"sample none\">")
                 .append(escape(words.keyNoLine())).append("</span></p>\n");
         html.append("<table class=\"diff\">\n<colgroup><col class=\"n\"><col><col class=\"n\"><col></colgroup>\n")
@@ -909,13 +910,15 @@ public final class StepDiffs {
     }
 
     /**
-     * Code with a {@code <wbr>} before each {@code .} of a call chain ({@code get(fileno).send(}) and after
-     * each {@code (} of a call, so that a line too long for its column wraps between names, not inside one.
+     * Code with a {@code <wbr>} before each {@code .} of a member access ({@code connection.setblocking},
+     * {@code get(fileno).send(}) and after each {@code (} of a call, so that a line too long for its column
+     * wraps between names, not inside one (the stylesheet breaks inside a name only when nothing else fits).
      */
     private static void breakable(StringBuilder html, String text, int from, int to) {
         for (int k = from; k < to; k++) {
             char c = text.charAt(k);
-            if (c == '.' && k > 0 && text.charAt(k - 1) == ')') {
+            if (c == '.' && k > 0 && (text.charAt(k - 1) == ')' || Character.isJavaIdentifierPart(text.charAt(k - 1)))
+                    && k + 1 < text.length() && Character.isJavaIdentifierStart(text.charAt(k + 1))) {
                 html.append("<wbr>");
             }
             html.append(escape(String.valueOf(c)));
@@ -947,6 +950,8 @@ public final class StepDiffs {
                 + ".sample { display: inline-block; padding: 0 .5em; margin-right: .6em; line-height: 1.6; "
                 + "border-left: 6px solid transparent; }\n"
                 + ".sample.mv { padding-left: 0; white-space: pre; }\n"
+                + ".mvn { color: " + p.moved() + "; background: " + p.gutter() + "; padding: 0 .4ch; "
+                + "margin-right: .4ch; font-family: \"DejaVu Sans Mono\", Menlo, Consolas, monospace; }\n"
                 + ".sample.none, td.none { background: repeating-linear-gradient(-45deg, " + p.noLine()
                 + " 0 5px, " + p.background() + " 5px 10px); }\n"
                 + "/* The two files: fixed halves, so nothing scrolls sideways; the column heads stay in view. */\n"
