@@ -1,36 +1,22 @@
-/* What the bench's C programs share: the article's bytes, and one clear line
-   with exit code 2 for a bad argument or a failed call, as the chapters. */
+/* What the bench's C programs share. A bad argument or a failed call is one line on stderr,
+   "program: what: why" (err(3)), and exit code 2, as the chapters. */
 #define _GNU_SOURCE
+#include <err.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
-static const char *program = "bench";
-
-/* A number argument in lo..hi, or one line on stderr and exit 2. */
+/* A number argument in lo..hi. */
 static int parse(const char *s, long lo, long hi, const char *what) {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || *end || end == s || v < lo || v > hi) {
-        fprintf(stderr, "%s: bad %s '%s': expected %ld..%ld\n", program, what, s, lo, hi);
-        exit(2);
-    }
+    if (errno || *end || end == s || v < lo || v > hi) errx(2, "bad %s '%s': expected %ld..%ld", what, s, lo, hi);
     return (int) v;
 }
 
-/* A failed call that leaves nothing to do: its name and strerror, exit 2. */
-static void die(const char *call) {
-    fprintf(stderr, "%s: %s: %s\n", program, call, strerror(errno));
-    exit(2);
-}
-
 static void set_int(int fd, int level, int option, int value, const char *what) {
-    if (setsockopt(fd, level, option, &value, sizeof value) < 0) die(what);
+    if (setsockopt(fd, level, option, &value, sizeof value) < 0) err(2, "%s", what);
 }
-
-/* The article's 114-byte response, as its header and its body. */
-#define HEADER "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\n"
-#define BODY "Hello, world!"

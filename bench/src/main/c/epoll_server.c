@@ -1,18 +1,15 @@
 /*
- * The C reference server: chapter 3's job without a JVM, the floor that the
- * chapters are measured against. One thread, level-triggered epoll, the same
- * steps in the same order as the article's example 3 (accept one connection
- * per event, read until "\n\n" or "\n\r\n", reply with the 114-byte response,
- * shutdown(SHUT_RDWR), close on EPOLLHUP), plus the workbook's fixes: end of
- * stream and errors close the connection, a request is capped, and a failed
- * accept (EMFILE: out of descriptors) rests the listening socket until the
- * next wake-up instead of spinning, as chapter 3 does. Every call is checked.
- * It prints nothing per request: it is a measuring stick, not a chapter.
+ * The C reference server: chapter 3's job without a JVM, the floor the chapters are measured against.
+ * One thread, level-triggered epoll, the article's example 3 step by step (one accept per event, read
+ * until "\n\n" or "\n\r\n", the 114-byte response, shutdown(SHUT_RDWR), close on EPOLLHUP), with the
+ * workbook's fixes: end of stream and errors close the connection, a request is capped, and a failed
+ * accept (EMFILE: out of descriptors) rests the listening socket until the next wake-up instead of
+ * spinning, as chapter 3 does. Every call is checked. Nothing is printed per request: it is a
+ * measuring stick, not a chapter.
  *
  * usage: epoll-server [port [backlog [plain|cork|nodelay]]]   (defaults 8080 and 1, as the article)
- *
- * With a mode, for the cork experiment, the response goes in two sends, header then body:
- * plain = Nagle on, cork = TCP_CORK around the two sends, nodelay = TCP_NODELAY.
+ * With a mode (the cork experiment) the response goes in two sends, header then body: plain = Nagle
+ * on, cork = TCP_CORK around the two sends, nodelay = TCP_NODELAY.
  */
 #include "common.h"
 #include <linux/tcp.h>
@@ -21,15 +18,12 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-static const char RESPONSE[] = HEADER BODY;
+static const char RESPONSE[] = "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\n"
+                               "Content-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, world!";
 #define RESPONSE_LEN (sizeof RESPONSE - 1) /* 114 */
+#define HEADER_LEN (RESPONSE_LEN - 13)     /* a two-send mode sends the header, then "Hello, world!" */
 #define REQUEST_CAP 8192                   /* a request longer than this is cut off */
 #define MAX_EVENTS 64
-
-/* The chapters' end of a request: "\n\n" or "\n\r\n" anywhere in it. */
-static int has_eol(const char *b, size_t len) {
-    return memmem(b, len, "\n\n", 2) || memmem(b, len, "\n\r\n", 3);
-}
 
 /* Per-connection state, indexed by file descriptor. */
 struct conn {
@@ -47,20 +41,19 @@ static int watch(int op, int fd, uint32_t events) {
 
 /* A change to a registration that exists cannot fail but for a bug: stop. */
 static void rewatch(int fd, uint32_t events) {
-    if (watch(EPOLL_CTL_MOD, fd, events) < 0) die("epoll_ctl(MOD)");
+    if (watch(EPOLL_CTL_MOD, fd, events) < 0) err(2, "epoll_ctl(MOD)");
 }
 
 /* Ends a connection: end of stream, an error, or the hang-up after the reply. */
 static void drop(int fd, const char *why) {
     if (why) fprintf(stderr, "fd %d: %s: %s\n", fd, why, strerror(errno));
-    if (watch(EPOLL_CTL_DEL, fd, 0) < 0) die("epoll_ctl(DEL)");
+    if (watch(EPOLL_CTL_DEL, fd, 0) < 0) err(2, "epoll_ctl(DEL)");
     if (close(fd) < 0) fprintf(stderr, "close(fd %d): %s\n", fd, strerror(errno)); /* never retried */
     free(conns[fd]);
     conns[fd] = NULL;
 }
 
 int main(int argc, char **argv) {
-    program = "epoll-server";
     const char *modes[] = {"", "plain", "cork", "nodelay"};
     for (int m = 1; argc == 4 && m < 4; m++) {
         if (!strcmp(argv[3], modes[m])) mode = m;
@@ -73,31 +66,31 @@ int main(int argc, char **argv) {
     int backlog = argc > 2 ? parse(argv[2], 0, 1 << 20, "backlog") : 1;
     /* As many connections as the hard limit allows (the JVM raises its limit the same way). */
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0) die("getrlimit");
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0) err(2, "getrlimit");
     rl.rlim_cur = rl.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) die("setrlimit");
-    if (!(conns = calloc(rl.rlim_cur, sizeof *conns))) die("calloc");
+    if (setrlimit(RLIMIT_NOFILE, &rl) < 0) err(2, "setrlimit");
+    if (!(conns = calloc(rl.rlim_cur, sizeof *conns))) err(2, "calloc");
 
     int serversocket = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (serversocket < 0) die("socket");
+    if (serversocket < 0) err(2, "socket");
     set_int(serversocket, SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt");
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
-    if (bind(serversocket, (struct sockaddr *) &addr, sizeof addr) < 0) die("bind");
-    if (listen(serversocket, backlog) < 0) die("listen");
+    if (bind(serversocket, (struct sockaddr *) &addr, sizeof addr) < 0) err(2, "bind");
+    if (listen(serversocket, backlog) < 0) err(2, "listen");
     socklen_t alen = sizeof addr;
-    if (getsockname(serversocket, (struct sockaddr *) &addr, &alen) < 0) die("getsockname");
+    if (getsockname(serversocket, (struct sockaddr *) &addr, &alen) < 0) err(2, "getsockname");
     printf("listening on 0.0.0.0:%d (backlog %d)\n", ntohs(addr.sin_port), backlog);
     fflush(stdout);
 
-    if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0) die("epoll_create1");
-    if (watch(EPOLL_CTL_ADD, serversocket, EPOLLIN) < 0) die("epoll_ctl(ADD)");
+    if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0) err(2, "epoll_create1");
+    if (watch(EPOLL_CTL_ADD, serversocket, EPOLLIN) < 0) err(2, "epoll_ctl(ADD)");
     struct epoll_event events[MAX_EVENTS];
     int resting = 0;
     for (;;) {
         int n = epoll_wait(ep, events, MAX_EVENTS, 1000);
         if (n < 0) {
             if (errno == EINTR) continue;
-            die("epoll_wait");
+            err(2, "epoll_wait");
         }
         if (resting) { /* after a failed accept the listening socket rested until this wake-up */
             rewatch(serversocket, EPOLLIN);
@@ -134,7 +127,8 @@ int main(int argc, char **argv) {
                     continue;
                 }
                 c->len += (size_t) got;
-                if (has_eol(c->request, c->len)) {
+                /* The chapters' end of a request: "\n\n" or "\n\r\n" anywhere in it. */
+                if (memmem(c->request, c->len, "\n\n", 2) || memmem(c->request, c->len, "\n\r\n", 3)) {
                     rewatch(fd, EPOLLOUT);
                 } else if (c->len == REQUEST_CAP) {
                     fprintf(stderr, "fd %d: hung up on after %zu bytes, no complete request\n", fd, c->len);
@@ -145,7 +139,7 @@ int main(int argc, char **argv) {
                 if (mode == CORK && c->sent == 0) set_int(fd, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
                 ssize_t put = 0;
                 while (c->sent < RESPONSE_LEN && put >= 0) { /* in a two-send mode, the header first */
-                    size_t end = mode != ONE_SEND && c->sent < sizeof HEADER - 1 ? sizeof HEADER - 1 : RESPONSE_LEN;
+                    size_t end = mode != ONE_SEND && c->sent < HEADER_LEN ? HEADER_LEN : RESPONSE_LEN;
                     put = send(fd, RESPONSE + c->sent, end - c->sent, MSG_NOSIGNAL);
                     if (put > 0) c->sent += (size_t) put;
                 }
