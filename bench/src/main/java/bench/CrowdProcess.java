@@ -11,29 +11,24 @@ import testkit.Await;
 import testkit.Proc;
 
 /**
- * Idle connections to a server, held by a separate C process
- * ({@code tcp-tools idle-crowd}): thousands of them, from 127.0.0.2, 127.0.0.3,
- * ... with IP_BIND_ADDRESS_NO_PORT ("spread"), which Java cannot set, or all
- * from 127.0.0.1 as a plain client would ("one"). Opened at the pace the
- * server accepts them: a batch starts only when the accept queue has room for
- * it (testkit's {@link Proc#acceptQueueLength}), so no handshake is dropped
- * and retried a second later. (testkit's Clients.openIdle does the same for
- * tests, a few hundred from 127.0.0.1 in the test JVM.) Closing resets them all.
+ * Idle connections to a server, held by a C process ({@code tcp-tools idle-crowd}): thousands of them,
+ * from 127.0.0.2, 127.0.0.3, ... with IP_BIND_ADDRESS_NO_PORT ("spread"), which Java cannot set, or all
+ * from 127.0.0.1 as a plain client would ("one"). A batch starts only when the accept queue has room for
+ * it, so no handshake is dropped and retried a second later (testkit's Clients.openIdle paces its few
+ * hundred test connections the same way). Closing resets them all.
  */
 final class CrowdProcess implements AutoCloseable {
     private static final int BATCH = 50;
     private final Process process;
     private final PrintStream commands;
     private final BufferedReader replies;
-    private final int port;
-    private final int backlog;
+    private final Server.Running server;
     private int open;
 
     CrowdProcess(Server.Running server, boolean spread) {
-        port = server.port();
-        backlog = server.backlog();
+        this.server = server;
         try {
-            process = new ProcessBuilder(Server.TARGET.resolve("tcp-tools").toString(), "idle-crowd", Integer.toString(port),
+            process = new ProcessBuilder(Server.TCP_TOOLS, "idle-crowd", Integer.toString(server.port()),
                     spread ? "spread" : "one").redirectError(ProcessBuilder.Redirect.INHERIT).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -48,16 +43,18 @@ final class CrowdProcess implements AutoCloseable {
 
     /** Opens idle connections until {@code total} are open and accepted; null, or why it fell short. */
     String growTo(int total) {
+        int port = server.port();
         try {
             while (open < total) {
                 int batch = Math.min(BATCH, total - open);
-                Await.until(() -> Proc.acceptQueueLength(port) <= Math.max(0, backlog + 1 - batch), Duration.ofSeconds(2),
-                        "room in the accept queue");
+                Await.until(() -> Proc.acceptQueueLength(port) <= Math.max(0, server.backlog() + 1 - batch),
+                        Duration.ofSeconds(2), "room in the accept queue");
                 String[] reply = ask(Integer.toString(batch));
                 open = Integer.parseInt(reply[1]);
                 if (reply[0].equals("stalled")) return "connects timed out after 2 s";
             }
-            Await.until(() -> Proc.acceptQueueLength(port) == 0, Duration.ofSeconds(5), "the server to accept them all");
+            Await.until(() -> Proc.acceptQueueLength(port) == 0, Duration.ofSeconds(5),
+                    "the server to accept them all");
             return null;
         } catch (AssertionError e) {
             return "the server stopped accepting: its accept queue stayed full";
@@ -73,24 +70,18 @@ final class CrowdProcess implements AutoCloseable {
         commands.println(command);
         try {
             String line = replies.readLine();
-            if (line == null) throw new IllegalStateException("tcp-tools idle-crowd exited: " + process.waitFor());
+            if (line == null) throw new IllegalStateException("tcp-tools idle-crowd exited (its stderr says why)");
             return line.split(" ");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 
-    /** Ends stdin: the process resets every connection and exits. */
+    /** Ends stdin: the process resets every connection and exits; after 30 s it is killed. */
     @Override
     public void close() {
         commands.close();
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.onExit().completeOnTimeout(process, 30, TimeUnit.SECONDS).join();
+        process.destroyForcibly().onExit().completeOnTimeout(process, 5, TimeUnit.SECONDS).join();
     }
 }

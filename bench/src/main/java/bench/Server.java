@@ -29,13 +29,13 @@ enum Server {
 
     static final Path ROOT = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
     static final Path TARGET = ROOT.resolve("bench/target");
+    /** The bench's C helper (see tcp_tools.c). */
+    static final String TCP_TOOLS = TARGET.resolve("tcp-tools").toString();
+    private static final Path C_SERVER = TARGET.resolve("epoll-server");
     /** By default the servers run on the JVM that runs the bench. */
     static final Jvm BENCH_JVM = new Jvm(ProcessHandle.current().info().command().orElse("java"), List.of(), false);
 
-    /**
-     * Which java runs a JVM server, with which extra flags, from the modules' classes or their jars
-     * (an ahead-of-time cache takes jars only). The cold-start experiment varies them.
-     */
+    /** Which java runs a JVM server, with which extra flags, from classes or jars (an AOT cache takes jars only). */
     record Jvm(String java, List<String> flags, boolean jars) {}
 
     final String label;
@@ -47,13 +47,6 @@ enum Server {
         this.arg = arg;
     }
 
-    /** A command of tcp-tools, the bench's C helper (see tcp_tools.c). */
-    static List<String> tcpTools(String... args) {
-        List<String> command = new ArrayList<>(List.of(TARGET.resolve("tcp-tools").toString()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
     boolean onJvm() {
         return this != C_REF && !name().startsWith("TWO_SENDS");
     }
@@ -62,10 +55,11 @@ enum Server {
     String missing() {
         Path need = switch (this) {
             case NIO_REF -> TARGET.resolve("classes/bench/NioServer.class");
-            case C_REF, TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> TARGET.resolve("epoll-server");
+            case C_REF, TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> C_SERVER;
             default -> ROOT.resolve(arg).resolve("target/classes/workbook/Server.class");
         };
-        return Files.exists(need) ? null : ROOT.relativize(need) + " (module " + (onJvm() ? arg : "bench") + ", not built)";
+        String module = need.startsWith(TARGET) ? "bench" : arg;
+        return Files.exists(need) ? null : ROOT.relativize(need) + " (module " + module + ", not built)";
     }
 
     List<String> command(int backlog, Jvm jvm) {
@@ -77,9 +71,8 @@ enum Server {
             c.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp"));
         }
         c.addAll(switch (this) {
-            case C_REF -> List.of(TARGET.resolve("epoll-server").toString(), "0", b);
-            case TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> List.of(TARGET.resolve("epoll-server").toString(), "0",
-                    b, arg);
+            case C_REF -> List.of(C_SERVER.toString(), "0", b);
+            case TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> List.of(C_SERVER.toString(), "0", b, arg);
             case NIO_REF -> List.of(TARGET.resolve("classes") + File.pathSeparator + ROOT.resolve("testkit/target/classes"),
                     "bench.NioServer", "0", b);
             default -> List.of(jvm.jars() ? jar(arg) + File.pathSeparator + jar("epoll-jni")
