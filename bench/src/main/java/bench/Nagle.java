@@ -46,9 +46,8 @@ final class Nagle {
     }
 
     /**
-     * {@code n} round trips in µs, both ends in this thread: the client writes the request's first line,
-     * then the rest; the server reads it all and writes the header, then the body; the client reads it all.
-     * The kernel holds and releases the pieces as it would between two processes.
+     * {@code n} round trips in µs, both ends in this thread: the request goes as its first line, then the
+     * rest; the reply as its header, then its body. The kernel holds the second pieces as between two processes.
      */
     private static long[] roundTrips(boolean noDelay, int n) throws IOException {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
