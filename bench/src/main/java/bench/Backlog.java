@@ -27,9 +27,8 @@ final class Backlog {
         for (int rep = 1; rep <= s.reps(); rep++) {
             for (int b : BACKLOGS) {
                 d.attempt("backlog " + b, () -> {
-                    Row row = Measure.fresh(Server.CH3, b, load.label("backlog " + b), s);
+                    Row row = Measure.addRaw(raw, Measure.fresh(Server.CH3, b, load.label("backlog " + b), s));
                     rows.computeIfAbsent(b, k -> new ArrayList<>()).add(row);
-                    Measure.addRaw(raw, row);
                 });
             }
         }

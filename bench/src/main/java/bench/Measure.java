@@ -150,13 +150,15 @@ final class Measure {
         return new Table(cols.toArray(String[]::new));
     }
 
-    static void addRaw(Table raw, Row row, Object... extraCells) {
+    /** Adds {@code row} to {@code raw}, and returns it. */
+    static Row addRaw(Table raw, Row row, Object... extraCells) {
         LoadGen.Result res = row.result();
         raw.add(Arrays.asList(extraCells), row.server().name(), row.backlog(), row.config().cli(), res.elapsedNanos / 1e9,
                 res.total(), row.ok(), ERRORS.stream().map(res::count).toList(), res.rate(), res.ms(50), res.ms(90),
                 res.ms(99), res.ms(99.9), res.ms(100), row.cpu().user(), row.cpu().sys(), row.cpu().jit(), row.cpuUs(),
                 row.us(row.clientTicks()), row.tcp().overflows(), row.tcp().drops(), row.tcp().synRetrans(),
                 row.warmupSeconds());
+        return row;
     }
 
     /** One ab run's report, and ab's CPU ticks (its shell reads them once it has reaped ab). */

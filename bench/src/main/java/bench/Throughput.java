@@ -47,8 +47,7 @@ final class Throughput {
                     for (int round = 1; round <= ROUNDS; round++) {
                         for (int i = 0; i < bars.size(); i++) {
                             Row row = Measure.run(bars.get(i), load.label(bars.get(i).server().name()), warm.get(i));
-                            rows.add(row);
-                            Measure.addRaw(raw, row, round);
+                            rows.add(Measure.addRaw(raw, row, round));
                         }
                     }
                 } finally {
@@ -58,9 +57,7 @@ final class Throughput {
             for (Server server : SERVERS) {
                 if (BARS.contains(server)) continue;
                 d.attempt(server.label, () -> {
-                    Row row = Measure.fresh(server, BACKLOG, load.label(server.name()), s);
-                    rows.add(row);
-                    Measure.addRaw(raw, row, 0);
+                    rows.add(Measure.addRaw(raw, Measure.fresh(server, BACKLOG, load.label(server.name()), s), 0));
                 });
             }
         }
