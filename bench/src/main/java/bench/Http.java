@@ -27,11 +27,7 @@ final class Http {
         return false;
     }
 
-    /**
-     * Judges a reply read up to end of stream: the expected bytes exactly are OK,
-     * a proper prefix of them is SHORT, anything else (other bytes, more bytes) is WRONG.
-     * {@code got} is flipped: position 0, limit = bytes received.
-     */
+    /** A reply read to end of stream ({@code got}, flipped): the expected bytes are OK, a prefix SHORT, else WRONG. */
     static Outcome judge(ByteBuffer expected, ByteBuffer got) {
         int mismatch = got.mismatch(expected);
         if (mismatch < 0) return Outcome.OK;

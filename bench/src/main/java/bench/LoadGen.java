@@ -1,7 +1,6 @@
 package bench;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -10,18 +9,24 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
  * A load generator in the spirit of ApacheBench: HTTP/1.0, a fresh connection per request, {@code c}
  * requests in flight, for {@code n} requests or a duration. Each worker thread drives its share of the
  * connections through one non-blocking Selector, so a slow or silent connection never holds up the
- * others: a request unfinished at its deadline (say, a SYN waiting out the kernel's 1, 3, 7, 15 s
- * retransmits behind a full accept queue) is counted as a timeout, and its slot starts a new request.
+ * others: a request unfinished at its deadline (say, a SYN dropped by a full accept queue, whose first
+ * retransmit leaves 1 s later) is counted as a timeout, and its slot starts a new request. As a library
+ * it prints nothing: its callers report, {@link #main} as ab does.
  */
 public final class LoadGen {
     static final int DEFAULT_THREADS = 2;
@@ -30,10 +35,10 @@ public final class LoadGen {
 
     /**
      * What to run: {@code requests > 0} means -n mode, otherwise {@code durationNanos} applies;
-     * {@code padding} bytes of a header lengthen the request. The with-ers change one field each.
+     * {@code padding} bytes of a header lengthen the request; {@code label} names the run in progress lines.
      */
     public record Config(InetSocketAddress target, int concurrency, long requests, long durationNanos,
-                         long deadlineNanos, int threads, String label, boolean verbose, int padding) {
+                         long deadlineNanos, int threads, String label, int padding) {
         public Config {
             if (!target.getAddress().isLoopbackAddress()) {
                 throw new IllegalArgumentException("load goes to loopback addresses only, not " + target);
@@ -53,40 +58,36 @@ public final class LoadGen {
          */
         static Config of(int concurrency) {
             return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), concurrency, 0, nanos(1),
-                    nanos(30), Math.min(DEFAULT_THREADS, concurrency), "c=" + concurrency, true, 0);
+                    nanos(30), Math.min(DEFAULT_THREADS, concurrency), "c=" + concurrency, 0);
         }
 
         Config port(int port) {
-            return new Config(new InetSocketAddress(target.getAddress(), port), concurrency, requests, durationNanos,
-                    deadlineNanos, threads, label, verbose, padding);
+            InetSocketAddress to = new InetSocketAddress(target.getAddress(), port);
+            return new Config(to, concurrency, requests, durationNanos, deadlineNanos, threads, label, padding);
         }
 
         Config requests(long n) {
-            return new Config(target, concurrency, n, 0, deadlineNanos, threads, label, verbose, padding);
+            return new Config(target, concurrency, n, 0, deadlineNanos, threads, label, padding);
         }
 
         Config seconds(double s) {
-            return new Config(target, concurrency, 0, nanos(s), deadlineNanos, threads, label, verbose, padding);
+            return new Config(target, concurrency, 0, nanos(s), deadlineNanos, threads, label, padding);
         }
 
         Config deadline(double s) {
-            return new Config(target, concurrency, requests, durationNanos, nanos(s), threads, label, verbose, padding);
+            return new Config(target, concurrency, requests, durationNanos, nanos(s), threads, label, padding);
         }
 
         Config threads(int n) {
-            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, n, label, verbose, padding);
+            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, n, label, padding);
         }
 
         Config label(String l) {
-            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, threads, l, verbose, padding);
-        }
-
-        Config quiet() {
-            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, threads, label, false, padding);
+            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, threads, l, padding);
         }
 
         Config padding(int bytes) {
-            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, threads, label, verbose, bytes);
+            return new Config(target, concurrency, requests, durationNanos, deadlineNanos, threads, label, bytes);
         }
 
         /** The same load as a command line, for the page. */
@@ -117,7 +118,7 @@ public final class LoadGen {
         }
 
         long total() {
-            return java.util.Arrays.stream(counts).sum();
+            return Arrays.stream(counts).sum();
         }
 
         long errors() {
@@ -129,7 +130,7 @@ public final class LoadGen {
             return okInWindow * 1e9 / windowNanos;
         }
 
-        /** Latency percentile in milliseconds (0 when nothing succeeded). */
+        /** Latency percentile in milliseconds, 100 for the maximum (0 when nothing succeeded). */
         double ms(double percentile) {
             return latency.getTotalCount() == 0 ? 0 : latency.getValueAtPercentile(percentile) / 1000.0;
         }
@@ -140,23 +141,17 @@ public final class LoadGen {
             return us > latency.getMaxValue() ? 0 : latency.getCountBetweenValues(us, latency.getMaxValue());
         }
 
-        double maxMs() {
-            return latency.getTotalCount() == 0 ? 0 : latency.getMaxValue() / 1000.0;
-        }
-
         void add(Result other) {
-            for (int i = 0; i < counts.length; i++) counts[i] += other.counts[i];
+            Arrays.setAll(counts, i -> counts[i] + other.counts[i]);
             latency.add(other.latency);
             okInWindow += other.okInWindow;
         }
 
         /** "12 connect timeout, 3 reset" or "none". */
         String errorSummary() {
-            List<String> errors = new ArrayList<>();
-            for (Outcome o : Outcome.values()) {
-                if (o != Outcome.OK && count(o) > 0) errors.add(count(o) + " " + o.label);
-            }
-            return errors.isEmpty() ? "none" : String.join(", ", errors);
+            String errors = Stream.of(Outcome.values()).filter(o -> o != Outcome.OK && count(o) > 0)
+                    .map(o -> count(o) + " " + o.label).collect(Collectors.joining(", "));
+            return errors.isEmpty() ? "none" : errors;
         }
     }
 
@@ -174,28 +169,21 @@ public final class LoadGen {
             int slots = config.concurrency() / config.threads() + (i < config.concurrency() % config.threads() ? 1 : 0);
             workers.add(new Worker(config, slots, start, windowEnd, toStart));
         }
-        List<Thread> threads = workers.stream().map(w -> new Thread(w, "loadgen")).toList();
-        threads.forEach(Thread::start);
+        workers.forEach(Thread::start);
         Result total = new Result();
-        for (int i = 0; i < threads.size(); i++) {
+        for (Worker w : workers) {
             try {
-                threads.get(i).join();
+                w.join();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
-            if (workers.get(i).failure != null) {
-                throw new IllegalStateException("load generator failed", workers.get(i).failure);
-            }
-            total.add(workers.get(i).result);
+            if (w.failure != null) throw new IllegalStateException("load generator failed", w.failure);
+            total.add(w.result);
         }
         total.elapsedNanos = workers.stream().mapToLong(w -> w.lastEnd).max().orElse(start) - start;
         total.windowNanos = config.requests() > 0 ? total.elapsedNanos : config.durationNanos();
         if (config.requests() > 0) total.okInWindow = total.count(Outcome.OK);
-        if (config.verbose()) {
-            System.err.printf(Locale.ROOT, "  %-28s %5.1f s %,10d ok %,8.0f/s  errors: %s%n", config.label(),
-                    total.elapsedNanos / 1e9, total.count(Outcome.OK), total.rate(), total.errorSummary());
-        }
         return total;
     }
 
@@ -213,7 +201,7 @@ public final class LoadGen {
         }
     }
 
-    private static final class Worker implements Runnable {
+    private static final class Worker extends Thread {
         private static final long SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
         private final Config config;
         private final long windowEnd;
@@ -228,6 +216,7 @@ public final class LoadGen {
         private int busy;
 
         Worker(Config config, int n, long start, long windowEnd, AtomicLong toStart) {
+            super("loadgen");
             this.config = config;
             this.windowEnd = windowEnd;
             this.toStart = toStart;
@@ -295,9 +284,7 @@ public final class LoadGen {
                 } else if (key.isReadable()) {
                     receive(s);
                 }
-            } catch (ConnectException e) {
-                end(s, Outcome.CONNECT_ERROR);
-            } catch (IOException e) {
+            } catch (IOException e) { // finishConnect's ConnectException comes before connected is set
                 end(s, s.connected ? Outcome.RESET : Outcome.CONNECT_ERROR);
             }
         }
@@ -338,29 +325,17 @@ public final class LoadGen {
         }
     }
 
-    /** The command line: {@link #USAGE}. */
+    /** The command line: {@link #USAGE}, then ab's kind of report. */
     public static void main(String[] args) {
-        int c = 1;
-        long n = 0;
-        double t = 0;
-        double deadline = 30;
-        int threads = DEFAULT_THREADS;
-        int padding = 0;
+        Map<String, String> opt = new HashMap<>();
         String url = null;
         for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.startsWith("-") && i + 1 >= args.length) throw Cli.fail("missing value after " + a);
-            switch (a) {
-                case "-c" -> c = Cli.intArg(args[++i], 1, 100_000, "concurrency");
-                case "-n" -> n = Cli.intArg(args[++i], 1, Integer.MAX_VALUE, "requests");
-                case "-t" -> t = Cli.doubleArg(args[++i], 0.1, 3600, "seconds");
-                case "-s" -> deadline = Cli.doubleArg(args[++i], 0.1, 3600, "deadline seconds");
-                case "-w" -> threads = Cli.intArg(args[++i], 1, 64, "threads");
-                case "-p" -> padding = Cli.intArg(args[++i], 0, 1 << 20, "padding bytes");
-                default -> {
-                    if (a.startsWith("-") || url != null) throw Cli.fail(USAGE);
-                    url = a;
-                }
+            if (args[i].matches("-[cntswp]") && i + 1 < args.length) {
+                opt.put(args[i], args[++i]);
+            } else if (args[i].startsWith("-") || url != null) {
+                throw Cli.fail(USAGE);
+            } else {
+                url = args[i];
             }
         }
         if (url == null) throw Cli.fail(USAGE);
@@ -370,8 +345,14 @@ public final class LoadGen {
         if (target.isUnresolved() || !target.getAddress().isLoopbackAddress()) {
             throw Cli.fail("this generator only loads this machine's loopback addresses, not " + uri.getHost());
         }
+        int c = Cli.intArg(opt.getOrDefault("-c", "1"), 1, 100_000, "concurrency");
+        long n = opt.containsKey("-n") ? Cli.intArg(opt.get("-n"), 1, Integer.MAX_VALUE, "requests") : 0;
+        double t = opt.containsKey("-t") ? Cli.doubleArg(opt.get("-t"), 0.1, 3600, "seconds") : 0;
+        double deadline = Cli.doubleArg(opt.getOrDefault("-s", "30"), 0.1, 3600, "deadline seconds");
+        int threads = Cli.intArg(opt.getOrDefault("-w", "" + DEFAULT_THREADS), 1, 64, "threads");
+        int padding = Cli.intArg(opt.getOrDefault("-p", "0"), 0, 1 << 20, "padding bytes");
         Config config = new Config(target, c, n == 0 && t == 0 ? 1 : n, (long) (t * 1e9), (long) (deadline * 1e9),
-                Math.min(threads, c), "c=" + c, true, padding);
+                Math.min(threads, c), "c=" + c, padding);
         System.out.println(report(config, run(config)));
     }
 
@@ -385,7 +366,7 @@ public final class LoadGen {
                 Latency (ms):         p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f""",
                 config.concurrency(), config.threads(), config.threads() == 1 ? "" : "s",
                 r.total(), r.elapsedNanos / 1e9, r.count(Outcome.OK), r.errorSummary(), r.rate(),
-                r.ms(50), r.ms(90), r.ms(99), r.ms(99.9), r.maxMs());
+                r.ms(50), r.ms(90), r.ms(99), r.ms(99.9), r.ms(100));
     }
 
     private LoadGen() {}

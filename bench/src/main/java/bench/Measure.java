@@ -14,12 +14,7 @@ import java.util.stream.Stream;
 import testkit.ChapterProcess;
 import testkit.Proc;
 
-/**
- * One measured load row, the same way for every experiment: a server,
- * warmed up, then the load with the server's CPU time and the kernel's TCP
- * counters read around it. Per-process /proc readings that tests use too
- * come from testkit's {@link Proc}.
- */
+/** One measured load row, alike for every experiment: the server's CPU and the kernel's TCP counters around it. */
 final class Measure {
     /** Clock ticks per second of /proc/PID/stat's CPU times: USER_HZ, 100 on Linux ({@code getconf CLK_TCK}). */
     static final double HZ = 100;
@@ -73,14 +68,6 @@ final class Measure {
         double rate() {
             return result.rate();
         }
-
-        double ms(double percentile) {
-            return result.ms(percentile);
-        }
-
-        double maxMs() {
-            return result.maxMs();
-        }
     }
 
     /** The rows of one server. */
@@ -110,27 +97,27 @@ final class Measure {
         }
     }
 
-    /** Measures one run against a started server. */
+    /** Measures one run against a started server, and prints it as the bench's progress. */
     static Row run(Running r, LoadGen.Config config, double warmupSeconds) {
         LoadGen.Config c = config.port(r.port());
         Cpu before = cpu(r.pid());
         Tcp tcpBefore = tcp();
         long self = Proc.cpuTicks(SELF);
-        LoadGen.Result result = LoadGen.run(c);
+        LoadGen.Result res = LoadGen.run(c);
         long selfTicks = Proc.cpuTicks(SELF) - self;
-        return new Row(r.server(), r.backlog(), c, result, cpu(r.pid()).minus(before), tcp().minus(tcpBefore), selfTicks,
+        System.err.printf(Locale.ROOT, "  %-28s %5.1f s %,10d ok %,8.0f/s  errors: %s%n", c.label(),
+                res.elapsedNanos / 1e9, res.count(Outcome.OK), res.rate(), res.errorSummary());
+        return new Row(r.server(), r.backlog(), c, res, cpu(r.pid()).minus(before), tcp().minus(tcpBefore), selfTicks,
                 warmupSeconds);
     }
 
     /**
-     * Load before measuring, so JVM servers (and this generator) run compiled
-     * code: at least {@code minSeconds}, then on in half-second steps while the
-     * server's JIT compiler threads are busy (over 5% of a core; quiet means two
-     * quiet steps in a row), up to {@code maxSeconds}. Concurrency at most the
-     * backlog, so the warm-up does not overflow a small accept queue. Returns the seconds spent.
+     * Load until JVM servers (and this generator) run compiled code: at least {@code minSeconds}, then half-second
+     * steps until two in a row find the server's JIT threads under 5% of a core, up to {@code maxSeconds}. At most
+     * backlog clients, so as not to overflow a small accept queue. Returns the seconds spent.
      */
     static double warmUp(Running r, int concurrency, double minSeconds, double maxSeconds) {
-        LoadGen.Config w = LoadGen.Config.of(Math.max(1, Math.min(concurrency, r.backlog()))).port(r.port()).deadline(1).quiet();
+        LoadGen.Config w = LoadGen.Config.of(Math.max(1, Math.min(concurrency, r.backlog()))).port(r.port()).deadline(1);
         long start = System.nanoTime();
         LoadGen.run(w.seconds(minSeconds));
         int quiet = 0;
@@ -163,13 +150,15 @@ final class Measure {
         return new Table(cols.toArray(String[]::new));
     }
 
-    static void addRaw(Table raw, Row row, Object... extraCells) {
+    /** Adds {@code row} to {@code raw}, and returns it. */
+    static Row addRaw(Table raw, Row row, Object... extraCells) {
         LoadGen.Result res = row.result();
         raw.add(Arrays.asList(extraCells), row.server().name(), row.backlog(), row.config().cli(), res.elapsedNanos / 1e9,
                 res.total(), row.ok(), ERRORS.stream().map(res::count).toList(), res.rate(), res.ms(50), res.ms(90),
-                res.ms(99), res.ms(99.9), res.maxMs(), row.cpu().user(), row.cpu().sys(), row.cpu().jit(), row.cpuUs(),
+                res.ms(99), res.ms(99.9), res.ms(100), row.cpu().user(), row.cpu().sys(), row.cpu().jit(), row.cpuUs(),
                 row.us(row.clientTicks()), row.tcp().overflows(), row.tcp().drops(), row.tcp().synRetrans(),
                 row.warmupSeconds());
+        return row;
     }
 
     /** One ab run's report, and ab's CPU ticks (its shell reads them once it has reaped ab). */

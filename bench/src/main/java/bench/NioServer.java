@@ -12,22 +12,16 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 /**
- * The java.nio reference server: chapter 3's job written the way a Java
- * programmer would without JNI, a measuring stick rather than a chapter. One
- * thread, one Selector (level-triggered epoll underneath), the article's steps:
- * accept one connection per event, read until "\n\n" or "\n\r\n", reply with
- * the 114-byte response, then shut down and close. Prints nothing per request.
- *
- * <p>usage: {@code NioServer [port [backlog]]} (defaults 8080 and 1)
+ * The java.nio reference server: chapter 3's job as a Java programmer would write it without JNI, one thread,
+ * one Selector (level-triggered epoll underneath), the article's steps: accept one connection per event, read
+ * until "\n\n" or "\n\r\n", reply with the 114-byte response, shut down and close. Prints nothing per request.
+ * Usage: {@code NioServer [port [backlog]]} (defaults 8080 and 1).
  */
 public final class NioServer {
     private static final int REQUEST_CAP = 8192;
 
     /** Per-connection state, kept as the key's attachment. */
-    private static final class Conn {
-        final ByteBuffer request = ByteBuffer.allocate(REQUEST_CAP);
-        final ByteBuffer response = Http.RESPONSE.duplicate();
-    }
+    private record Conn(ByteBuffer request, ByteBuffer response) {}
 
     public static void main(String[] args) throws IOException {
         int port = args.length > 0 ? Cli.intArg(args[0], 0, 65535, "port") : 8080;
@@ -65,23 +59,24 @@ public final class NioServer {
             SocketChannel connection = ((ServerSocketChannel) key.channel()).accept();
             if (connection == null) return;
             connection.configureBlocking(false);
-            connection.register(selector, SelectionKey.OP_READ, new Conn());
+            connection.register(selector, SelectionKey.OP_READ, new Conn(ByteBuffer.allocate(REQUEST_CAP),
+                    Http.RESPONSE.duplicate()));
             return;
         }
         SocketChannel connection = (SocketChannel) key.channel();
         Conn conn = (Conn) key.attachment();
         if (key.isReadable()) {
-            int got = connection.read(conn.request);
+            int got = connection.read(conn.request());
             if (got < 0) {
                 close(key); // end of stream
-            } else if (Http.hasEol(conn.request.array(), conn.request.position())) {
+            } else if (Http.hasEol(conn.request().array(), conn.request().position())) {
                 key.interestOps(SelectionKey.OP_WRITE);
-            } else if (!conn.request.hasRemaining()) {
+            } else if (!conn.request().hasRemaining()) {
                 close(key); // no terminator within the cap
             }
         } else if (key.isWritable()) {
-            connection.write(conn.response);
-            if (!conn.response.hasRemaining()) {
+            connection.write(conn.response());
+            if (!conn.response().hasRemaining()) {
                 // Java has no SHUT_RDWR and a Selector never reports EPOLLHUP for
                 // a key with no interest: shut both ways, then close at once.
                 connection.shutdownInput();

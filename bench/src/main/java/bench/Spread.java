@@ -8,8 +8,7 @@ import java.util.function.ToDoubleFunction;
 record Spread(double[] samples) {
     Spread {
         if (samples.length == 0) throw new IllegalArgumentException("no samples");
-        samples = samples.clone();
-        Arrays.sort(samples);
+        samples = Arrays.stream(samples).sorted().toArray(); // a sorted copy
     }
 
     static <T> Spread of(List<T> values, ToDoubleFunction<T> figure) {

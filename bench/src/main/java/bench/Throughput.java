@@ -9,11 +9,11 @@ import bench.Server.Running;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 
 /**
- * throughput: chapters 2 to 6 and the two references under 100 concurrent
- * short clients (backlog 128); the load generator against ab; the project's
- * performance bars, whose three servers run side by side, measured in turns.
+ * throughput: chapters 2 to 6 and the two references under 100 concurrent short clients (backlog 128); the load
+ * generator against ab; the project's performance bars, whose three servers run side by side, measured in turns.
  */
 final class Throughput {
     static final List<Server> SERVERS = List.of(Server.CH2, CH3, Server.CH4, Server.CH5, Server.CH6, C_REF, NIO_REF);
@@ -21,10 +21,16 @@ final class Throughput {
     static final int C = 100;
     static final int BACKLOG = 128;
     static final int ROUNDS = 3;
+    private static final String TWO = "bench.LoadGen, 2 threads";
+    private static final String ONE = "bench.LoadGen, 1 thread";
 
     /** One client's run against the C reference, for the generator-against-ab table. */
     record ClientRun(String client, double rate, double p50, double p99, double max, long failed, double clientUs,
-                     double serverUs) {}
+                     double serverUs) {
+        List<Number> figures() {
+            return List.of(rate, p50, p99, max, failed, clientUs, serverUs);
+        }
+    }
 
     static void run(Settings s) {
         Page.Data d = new Page.Data("throughput", s);
@@ -41,8 +47,7 @@ final class Throughput {
                     for (int round = 1; round <= ROUNDS; round++) {
                         for (int i = 0; i < bars.size(); i++) {
                             Row row = Measure.run(bars.get(i), load.label(bars.get(i).server().name()), warm.get(i));
-                            rows.add(row);
-                            Measure.addRaw(raw, row, round);
+                            rows.add(Measure.addRaw(raw, row, round));
                         }
                     }
                 } finally {
@@ -52,9 +57,7 @@ final class Throughput {
             for (Server server : SERVERS) {
                 if (BARS.contains(server)) continue;
                 d.attempt(server.label, () -> {
-                    Row row = Measure.fresh(server, BACKLOG, load.label(server.name()), s);
-                    rows.add(row);
-                    Measure.addRaw(raw, row, 0);
+                    rows.add(Measure.addRaw(raw, Measure.fresh(server, BACKLOG, load.label(server.name()), s), 0));
                 });
             }
         }
@@ -63,11 +66,12 @@ final class Throughput {
         for (Server server : SERVERS) {
             List<Row> r = Measure.of(rows, server);
             if (!r.isEmpty()) {
-                t.add(server.label, Spread.of(r, Row::rate), Spread.of(r, x -> x.ms(50)), Spread.of(r, x -> x.ms(99)),
-                        Spread.of(r, Row::maxMs), Measure.errors(r), Measure.cpuCells(r));
+                t.add(server.label, Spread.of(r, Row::rate), Spread.of(r, x -> x.result().ms(50)),
+                        Spread.of(r, x -> x.result().ms(99)), Spread.of(r, x -> x.result().ms(100)), Measure.errors(r),
+                        Measure.cpuCells(r));
             }
             d.put(server.name() + ".rate", Spread.median(r, Row::rate))
-                    .put(server.name() + ".p50", Spread.median(r, x -> x.ms(50)))
+                    .put(server.name() + ".p50", Spread.median(r, x -> x.result().ms(50)))
                     .put(server.name() + ".cpu", Spread.median(r, Row::cpuUs));
         }
         raw.writeCsv(Page.file("throughput.csv"));
@@ -77,7 +81,7 @@ final class Throughput {
         double ch2 = median(rows, Server.CH2, Row::rate) / ch3Rate;
         d.put("ch2_vs_ch3", ch2).put("ch2_keeps_up", ch2 >= 0.9 ? "yes" : "no");
         List<ClientRun> runs = against(s, d);
-        double gen = median(runs, "bench.LoadGen, 2 threads", ClientRun::rate);
+        double gen = median(runs, TWO, ClientRun::rate);
         double ab = median(runs, "ab", ClientRun::rate);
         double ch3 = median(rows, CH3, Row::cpuUs);
         double c = median(rows, C_REF, Row::cpuUs);
@@ -117,9 +121,8 @@ final class Throughput {
             for (int rep = 1; rep <= s.reps(); rep++) {
                 for (LoadGen.Config c : List.of(gen, gen.threads(1))) {
                     Row g = Measure.run(r, c, warm);
-                    runs.add(new ClientRun("bench.LoadGen, " + c.threads() + (c.threads() == 1 ? " thread" : " threads"),
-                            g.rate(), g.ms(50), g.ms(99), g.maxMs(), g.result().errors(), g.us(g.clientTicks()),
-                            g.cpuUs()));
+                    runs.add(new ClientRun(c.threads() == 1 ? ONE : TWO, g.rate(), g.result().ms(50), g.result().ms(99),
+                            g.result().ms(100), g.result().errors(), g.us(g.clientTicks()), g.cpuUs()));
                 }
                 runs.add(ab(r, n));
             }
@@ -132,18 +135,15 @@ final class Throughput {
                 "server_cpu_us_per_req");
         for (String client : runs.stream().map(ClientRun::client).distinct().toList()) {
             List<ClientRun> c = runs.stream().filter(x -> x.client().equals(client)).toList();
-            t.add(client, Spread.of(c, ClientRun::rate), Spread.of(c, ClientRun::p50), Spread.of(c, ClientRun::p99),
-                    Spread.of(c, ClientRun::max), Spread.of(c, x -> x.failed()), Spread.of(c, ClientRun::clientUs),
-                    Spread.of(c, ClientRun::serverUs));
+            t.add(client, IntStream.range(0, 7).mapToObj(i -> Spread.of(c, x -> x.figures().get(i).doubleValue()))
+                    .toList());
         }
-        runs.forEach(x -> raw.add(x.client(), x.rate(), x.p50(), x.p99(), x.max(), x.failed(), x.clientUs(),
-                x.serverUs()));
+        runs.forEach(x -> raw.add(x.client(), x.figures()));
         raw.writeCsv(Page.file("throughput-ab.csv"));
-        String one = "bench.LoadGen, 1 thread";
         double ab = median(runs, "ab", ClientRun::rate);
-        d.put("ab.table", t).put("ab.two_vs_ab", median(runs, "bench.LoadGen, 2 threads", ClientRun::rate) / ab)
-                .put("ab.one_vs_ab", median(runs, one, ClientRun::rate) / ab)
-                .put("ab.one_cpu_vs_ab", median(runs, one, ClientRun::clientUs) / median(runs, "ab", ClientRun::clientUs));
+        d.put("ab.table", t).put("ab.two_vs_ab", median(runs, TWO, ClientRun::rate) / ab)
+                .put("ab.one_vs_ab", median(runs, ONE, ClientRun::rate) / ab)
+                .put("ab.one_cpu_vs_ab", median(runs, ONE, ClientRun::clientUs) / median(runs, "ab", ClientRun::clientUs));
         return runs;
     }
 
