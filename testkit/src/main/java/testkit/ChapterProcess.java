@@ -240,10 +240,7 @@ public final class ChapterProcess implements AutoCloseable {
                         + describe());
     }
 
-    /**
-     * {@code kill -s NAME pid}. "STOP" freezes it where it is (the kernel still completes handshakes and
-     * queues bytes for it), "CONT" resumes it, "INT" is what Ctrl-C sends.
-     */
+    /** {@code kill -s NAME}: STOP freezes it (the kernel still does handshakes and queues bytes), INT is Ctrl-C. */
     public void signal(String name) {
         output(KILL_LIMIT, List.of("kill", "-s", name, Long.toString(pid())));
         if (name.equals("STOP")) {
