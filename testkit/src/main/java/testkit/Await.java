@@ -13,10 +13,7 @@ import java.util.function.Supplier;
  */
 public final class Await {
 
-    /**
-     * Scales the limits for a server's answer (not start-up or kill limits): "0.25" waits a quarter as
-     * long. The lab check sets it: there the tests run against a broken chapter and are to time out.
-     */
+    /** Scales answer limits (not start or kill): the lab check runs broken chapters, whose tests are to time out. */
     public static final String PATIENCE_PROPERTY = "testkit.patience";
 
     private static final long FIRST_PAUSE_NANOS = 100_000;
@@ -25,7 +22,7 @@ public final class Await {
     private Await() {
     }
 
-    /** {@code limit} scaled by {@value #PATIENCE_PROPERTY} (1 when unset). */
+    /** {@code limit} scaled by {@value #PATIENCE_PROPERTY} (1 when unset, "0.25" for a quarter). */
     public static Duration patient(Duration limit) {
         double scale = Double.parseDouble(System.getProperty(PATIENCE_PROPERTY, "1"));
         if (!(scale > 0 && scale <= 10)) {

@@ -6,9 +6,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * One output stream of a child process (stdout or stderr), copied into memory
- * as it arrives by a daemon thread. Reading continuously matters: a pipe holds
- * only 64 KiB, and a child that fills it blocks in its next print.
+ * One output stream of a child process, copied into memory as it arrives by a daemon thread:
+ * a pipe holds only 64 KiB, and a child that fills it blocks in its next print.
  */
 final class CapturedOutput {
 

@@ -2,15 +2,15 @@ package testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,13 +42,11 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** "listening on 0.0.0.0:PORT (backlog N)", a whole line: a half-copied line must not yield half a port. */
     private static final Pattern STARTUP_LINE =
-            Pattern.compile("(?m)^listening on \\S+:(\\d+) \\(backlog (\\d+)\\)\\r?\\n");
+            Pattern.compile("(?m)^listening on \\S+:(\\d+) \\(backlog \\d+\\)\\r?\\n");
 
-    /** What -Xcheck:jni (first) and JDK 22+ native-access checks (others) print. */
-    private static final List<String> JNI_WARNING_MARKERS = List.of(
-            "WARNING in native method",
-            "WARNING: A restricted method",
-            "WARNING: Use --enable-native-access");
+    /** What -Xcheck:jni (the first) and JDK 22+ native-access checks (the others) print. */
+    private static final Pattern JNI_WARNING =
+            Pattern.compile("WARNING in native method|WARNING: (A restricted method|Use --enable-native-access)");
 
     /** Children not yet closed: a test that forgets close() must not leave a server running after the build. */
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
@@ -64,7 +62,6 @@ public final class ChapterProcess implements AutoCloseable {
     private final CapturedOutput stdout;
     private final CapturedOutput stderr;
     private int port = -1;
-    private int backlog = -1;
     private boolean closed;
 
     /** Launches {@code command} and waits for nothing; {@code shown} names it in messages. */
@@ -72,11 +69,8 @@ public final class ChapterProcess implements AutoCloseable {
         commandLine = shown;
         this.syscallLog = syscallLog;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command);
-            if (stdoutToNull) {
-                builder.redirectOutput(ProcessBuilder.Redirect.DISCARD); // then stdout reads as empty at once
-            }
-            process = builder.start();
+            ProcessBuilder builder = new ProcessBuilder(command); // a discarded stdout reads as empty at once
+            process = builder.redirectOutput(stdoutToNull ? Redirect.DISCARD : Redirect.PIPE).start();
             process.getOutputStream().close(); // servers read no stdin: give them end of file
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.get(0)
@@ -99,36 +93,28 @@ public final class ChapterProcess implements AutoCloseable {
         return new ChapterProcess(command, launcher.label + String.join(" ", program), launcher.syscallLog, false);
     }
 
-    /** As {@link #start(Launcher, String, String...)}, with nothing in front of the JVM. */
-    public static ChapterProcess start(String mainClass, String... args) {
-        return start(Launcher.PLAIN, mainClass, args);
-    }
-
-    /**
-     * Starts {@code mainClass} with {@code args} (a chapter's: "0" for a free port, a backlog), its JVM
-     * run by {@code launcher}, and takes port and backlog from its start-up line. Fails with the child's
-     * output, and kills it, if the line does not come within {@link #START_LIMIT}.
-     */
+    /** Starts {@code mainClass} (a chapter's args: "0" for a free port, a backlog); its port from its start-up line. */
     public static ChapterProcess start(Launcher launcher, String mainClass, String... args) {
         ChapterProcess child = launch(launcher, mainClass, args);
-        return child.awaitListening(() -> STARTUP_LINE.matcher(child.stdout()).find() || child.stdout.ended(), () -> {
+        return child.awaitListening("the start-up line \"listening on ...\"", () -> {
             Matcher line = STARTUP_LINE.matcher(child.stdout());
-            if (line.find()) {
-                child.port = Integer.parseInt(line.group(1));
-                child.backlog = Integer.parseInt(line.group(2));
-            }
-        }, "the start-up line \"listening on ...\"");
+            return line.find() ? Integer.parseInt(line.group(1)) : -1;
+        });
     }
 
     /**
      * Starts any server the way the bench runs one: {@code command} as given, stdout to /dev/null (a
-     * chapter prints every request: reading that from a pipe costs CPU), the port from its listening
-     * socket in /proc, the backlog unknown (-1).
+     * chapter prints every request: reading that from a pipe costs CPU), the port from /proc.
      */
     public static ChapterProcess startQuiet(List<String> command) {
         ChapterProcess child = new ChapterProcess(command, String.join(" ", command), null, true);
-        return child.awaitListening(() -> child.listeningPort().isPresent() || !child.isAlive(),
-                () -> child.port = child.listeningPort().orElse(-1), "a listening socket");
+        return child.awaitListening("a listening socket", () -> {
+            try {
+                return Proc.listeningPort(child.pid()).orElse(-1);
+            } catch (UncheckedIOException exited) {
+                return -1;
+            }
+        });
     }
 
     /** Starts a helper program that runs alongside (perf, say) and waits for nothing; {@link #close} ends it. */
@@ -136,11 +122,11 @@ public final class ChapterProcess implements AutoCloseable {
         return new ChapterProcess(command, String.join(" ", command), null, false);
     }
 
-    /** Waits for {@code ready}, lets {@code takePort} set the port, and kills the child if that failed. */
-    private ChapterProcess awaitListening(BooleanSupplier ready, Runnable takePort, String what) {
+    /** Waits until {@code findPort} finds a port (not -1) or the child exits; kills the child if it exited. */
+    private ChapterProcess awaitListening(String what, IntSupplier findPort) {
         try {
-            Await.until(ready, START_LIMIT, () -> what + "\n" + describe());
-            takePort.run();
+            Await.until(() -> findPort.getAsInt() >= 0 || !isAlive(), START_LIMIT, () -> what + "\n" + describe());
+            port = findPort.getAsInt();
             if (port < 0) {
                 awaitEnd(KILL_LIMIT); // it is exiting: wait for the exit code
                 throw new AssertionError("exited without " + what + "\n" + describe());
@@ -156,15 +142,6 @@ public final class ChapterProcess implements AutoCloseable {
         }
     }
 
-    /** The port of the child's listening socket; empty before it listens or once it has exited. */
-    private OptionalInt listeningPort() {
-        try {
-            return Proc.listeningPort(pid());
-        } catch (UncheckedIOException exited) {
-            return OptionalInt.empty();
-        }
-    }
-
     /** A chapter that should exit by itself (bad arguments, a busy port): see {@link #run(Duration, List)}. */
     public static Finished run(Duration limit, String mainClass, String... args) {
         return launch(Launcher.PLAIN, mainClass, args).finish(limit);
@@ -172,7 +149,7 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** Runs a program that exits by itself; fails with its output, and kills it, if it outlasts {@code limit}. */
     public static Finished run(Duration limit, List<String> command) {
-        return new ChapterProcess(command, String.join(" ", command), null, false).finish(limit);
+        return startHelper(command).finish(limit);
     }
 
     /** As {@link #run(Duration, List)}, for a helper program that must succeed: its stdout. */
@@ -187,8 +164,7 @@ public final class ChapterProcess implements AutoCloseable {
 
     private Finished finish(Duration limit) {
         try {
-            int exitCode = awaitExit(limit);
-            return new Finished(exitCode, stdout(), stderr());
+            return new Finished(awaitExit(limit), stdout(), stderr());
         } finally {
             close();
         }
@@ -196,19 +172,11 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** How a child run by {@link #run} ended: its exit code and everything it printed. */
     public record Finished(int exitCode, String stdout, String stderr) {
-        public List<String> jniWarnings() {
-            return ChapterProcess.jniWarnings(stdout + "\n" + stderr);
-        }
     }
 
     /** The port it listens on (the real one, when started with port 0). */
     public int port() {
         return port;
-    }
-
-    /** The backlog from the start-up line; -1 for a server started by {@link #startQuiet}. */
-    public int backlog() {
-        return backlog;
     }
 
     public long pid() {
@@ -233,19 +201,12 @@ public final class ChapterProcess implements AutoCloseable {
         return awaitStdout(needle, 1, limit);
     }
 
-    /**
-     * Waits until stdout holds {@code needle} {@code times} times ({@code Article.DASHES}, 3: the third
-     * request) and returns it; fails on timeout, or at once if the child exits without printing it.
-     */
+    /** Waits until stdout holds {@code needle} {@code times} times and returns it; fails at once if the child exits. */
     public String awaitStdout(String needle, int times, Duration limit) {
         return await(stdout, "stdout", needle, times, limit);
     }
 
-    /**
-     * As {@link #awaitStdout(String, Duration)}, on stderr. Our copy of the child's output can
-     * lag behind what the client saw (a reply, a hang-up): wait for a line, never read
-     * {@link #stderr()} once.
-     */
+    /** On stderr: our copy can lag behind what the client saw (a reply, a hang-up), so wait, never read once. */
     public String awaitStderr(String needle, Duration limit) {
         return await(stderr, "stderr", needle, 1, limit);
     }
@@ -279,11 +240,7 @@ public final class ChapterProcess implements AutoCloseable {
                         + describe());
     }
 
-    /**
-     * Sends the child a signal: {@code kill -s NAME pid}. "STOP" freezes it where it is
-     * (the kernel still completes handshakes and queues bytes for it), "CONT" resumes it,
-     * "INT" is what Ctrl-C sends.
-     */
+    /** {@code kill -s NAME}: STOP freezes it (the kernel still does handshakes and queues bytes), INT is Ctrl-C. */
     public void signal(String name) {
         output(KILL_LIMIT, List.of("kill", "-s", name, Long.toString(pid())));
         if (name.equals("STOP")) {
@@ -330,7 +287,7 @@ public final class ChapterProcess implements AutoCloseable {
     }
 
     static List<String> jniWarnings(String output) {
-        return output.lines().filter(line -> JNI_WARNING_MARKERS.stream().anyMatch(line::contains)).toList();
+        return output.lines().filter(JNI_WARNING.asPredicate()).toList();
     }
 
     /** Kills the child (SIGKILL: a hung server cannot delay it) and waits for it to be gone; output stays readable. */
@@ -347,18 +304,13 @@ public final class ChapterProcess implements AutoCloseable {
     /** The command, the state and the output, for failure messages. */
     String describe() {
         String state = process.isAlive() ? "running" : "exit code " + process.exitValue();
-        return "process " + pid() + " (" + state + "): " + commandLine
-                + "\n--- stdout ---\n" + tail(stdout())
-                + "\n--- stderr ---\n" + tail(stderr())
-                + "\n--- end ---";
+        return "process " + pid() + " (" + state + "): " + commandLine + "\n--- stdout ---\n" + tail(stdout())
+                + "\n--- stderr ---\n" + tail(stderr()) + "\n--- end ---";
     }
 
     private static String tail(String text) {
-        if (text.length() <= SHOWN_CHARS) {
-            return text;
-        }
-        return "[... " + (text.length() - SHOWN_CHARS) + " characters before ...]\n"
-                + text.substring(text.length() - SHOWN_CHARS);
+        int cut = text.length() - SHOWN_CHARS;
+        return cut <= 0 ? text : "[... " + cut + " characters before ...]\n" + text.substring(cut);
     }
 
     @Override
@@ -366,25 +318,15 @@ public final class ChapterProcess implements AutoCloseable {
         return "ChapterProcess[pid " + pid() + ", port " + port + ": " + commandLine + "]";
     }
 
-    /**
-     * What runs a chapter's JVM: {@code prefix} ends by exec'ing it, so the chapter keeps the pid this class
-     * sees; {@code label} shows it in messages; {@code syscallLog} is where strace writes, or null.
-     */
+    /** What runs a chapter's JVM: {@code prefix} ends by exec'ing it, so that the chapter keeps the pid we see. */
     public record Launcher(List<String> prefix, String label, Path syscallLog) {
         /** The JVM itself, nothing in front. */
         public static final Launcher PLAIN = new Launcher(List.of(), "", null);
 
-        /**
-         * With Ctrl-C's default disposition: a shell without job control starts its background
-         * jobs with SIGINT ignored, and a JVM that inherits that ignores Ctrl-C too.
-         */
+        /** Ctrl-C's default disposition: a JVM started in the background by a shell without job control ignores it. */
         public static final Launcher DEFAULT_SIGINT = new Launcher(List.of("env", "--default-signal=INT"), "", null);
 
-        /**
-         * Under an open-file limit (RLIMIT_NOFILE, soft and hard, as {@code ulimit -n} sets it),
-         * how a test makes a server run out of descriptors with a hundred connections. The JVM
-         * raises its soft limit at start-up, but only as far as the hard one.
-         */
+        /** Under {@code ulimit -n} (soft and hard: the JVM raises its soft limit at start-up, up to the hard one). */
         public static Launcher openFileLimit(int openFiles) {
             if (openFiles <= 0) {
                 throw new IllegalArgumentException("open-file limit " + openFiles);
@@ -395,10 +337,8 @@ public final class ChapterProcess implements AutoCloseable {
         }
 
         /**
-         * Under strace, tracing the named system calls (e.g. "setsockopt,sendto") of every
-         * thread; read them with {@link ChapterProcess#syscalls()}. {@code -D} leaves strace as
-         * a grandchild, so the JVM is this process's child; {@code --seccomp-bpf} stops the JVM
-         * only at the traced calls, so it runs at nearly full speed.
+         * Under strace, tracing the named system calls (e.g. "setsockopt,sendto") of every thread: {@code -D}
+         * leaves strace a grandchild, so the JVM is our child; {@code --seccomp-bpf} stops it only at those calls.
          */
         public static Launcher strace(String syscalls) {
             try {

@@ -12,11 +12,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
- * What every chapter must do, as the article's servers do it: the exact
- * reply, the printed request, the closed connection, and one clear line
- * with exit code 2 for bad arguments or a busy port. A chapter's
- * {@code ServerIT} extends this (or {@link EpollChapterTests}) and adds what
- * its step teaches.
+ * What every chapter must do, as the article's servers do it: the exact reply, the printed request, the closed
+ * connection, and one clear line with exit code 2 for bad arguments or a busy port. A chapter's {@code ServerIT}
+ * extends this (or {@link EpollChapterTests}) and adds what its step teaches.
  */
 @Timeout(120)
 public abstract class ChapterTests {
@@ -28,10 +26,7 @@ public abstract class ChapterTests {
 
     private ChapterProcess server;
 
-    /**
-     * A failing test's message gains what the chapter printed, so that `make test` shows it
-     * on the terminal (testkit's own waits already include it).
-     */
+    /** A failing test's message gains what the chapter printed (testkit's waits have it), for `make test` to show. */
     @RegisterExtension
     final TestExecutionExceptionHandler chapterOutputOnFailure = (context, failure) -> {
         String message = String.valueOf(failure.getMessage());
@@ -115,7 +110,8 @@ public abstract class ChapterTests {
         assertThat(Clients.exchange(port, Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
         first.close();
         assertThat(Proc.tcpStates(port)).as("sockets on port %d once the server is gone", port).contains("TIME_WAIT");
-        try (ChapterProcess second = ChapterProcess.start(MAIN, Integer.toString(port), "1")) {
+        try (ChapterProcess second =
+                ChapterProcess.start(ChapterProcess.Launcher.PLAIN, MAIN, Integer.toString(port), "1")) {
             assertThat(Clients.exchange(second.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
             assertThat(second.jniWarnings()).as("JNI or native-access warnings from the second server").isEmpty();
         }

@@ -1,5 +1,8 @@
 package testkit;
 
+import static java.nio.channels.SelectionKey.OP_READ;
+import static java.nio.channels.SelectionKey.OP_WRITE;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,37 +15,28 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Clients for a chapter's server on 127.0.0.1, polite and not: the whole
- * request at once, in pieces, silent, half-closed, reset, flooding, idle by
- * the hundred, many at once.
- *
- * <p>Every method takes a time limit that covers the whole call, connect
- * included. Running out of time throws an {@link AssertionError} saying what
- * did not happen and what had been received; other network errors (refused,
- * reset) are thrown as the {@link IOException} they are, so a test can expect them.
- *
- * <p>Requests must be at most {@link #MAX_REQUEST} bytes: the kernel's socket
- * buffers take that much at once, so writing it never blocks, even to a
- * server that does not read. Bigger payloads are {@link #flood}'s job.
+ * Clients for a chapter's server on 127.0.0.1, polite and not. Each time limit covers the whole call,
+ * connect included; running out of it throws an {@link AssertionError} saying what did not happen and
+ * what had been received, while other network errors (refused, reset) are thrown as the
+ * {@link IOException} they are, so that a test can expect them.
  */
 public final class Clients {
 
-    /** The largest request the exchange methods accept (see the class comment). */
+    /** The largest request: socket buffers take it at once, even for a server that does not read (more: flood). */
     public static final int MAX_REQUEST = 64 * 1024;
 
     private static final String HOST = "127.0.0.1";
-
-    /** What {@link #flood} sends first; then only 'A's, never a line end. */
-    private static final byte[] FLOOD_START = Article.ascii("GET /");
 
     private Clients() {
     }
@@ -53,11 +47,8 @@ public final class Clients {
     }
 
     /**
-     * As {@link #exchange}, in {@code pieces} writes of nearly equal size, with TCP_NODELAY so
-     * that each leaves at once as its own segment ({@code request.length} pieces: one byte each).
-     * The request's end ("\n\r\n") may be split between pieces: a server must look for it in
-     * everything received so far, not in the last read. (A server slower than the client may
-     * still find several pieces in one read.)
+     * As {@link #exchange}, in {@code pieces} writes with TCP_NODELAY, each its own segment: the request's end
+     * ("\n\r\n") may be split between them, so a server must look for it in all it has, not in its last read.
      */
     public static byte[] exchangeInSegments(int port, byte[] request, int pieces, Duration limit) throws IOException {
         if (pieces < 1 || pieces > Math.max(1, request.length)) {
@@ -71,35 +62,17 @@ public final class Clients {
         }
     }
 
-    /**
-     * A connected socket, for tests that script the conversation themselves; the caller
-     * closes it. Connecting waits at most {@code limit}, and so does each read (SO_TIMEOUT);
-     * for a bound on a whole reply use {@link #readToEnd}.
-     */
+    /** A socket for a test that scripts the conversation (it closes it): connect and each read wait {@code limit}. */
     public static Socket connect(int port, Duration limit) throws IOException {
         return connect(new Socket(), port, Deadline.after(limit));
     }
 
-    /**
-     * Reads until the server closes the connection, in {@code limit} in all (not per read: a
-     * server dribbling a byte a second would keep SO_TIMEOUT from ever firing).
-     *
-     * @throws AssertionError on timeout, showing what had arrived
-     */
+    /** Reads until the server closes, in {@code limit} in all: SO_TIMEOUT alone would let a dribbling server on. */
     public static byte[] readToEnd(Socket socket, Duration limit) throws IOException {
         return readToEnd(socket, Deadline.after(limit));
     }
 
-    /** Connects and closes without sending anything: the server's first read returns end of stream. */
-    public static void silentConnectAndClose(int port, Duration limit) throws IOException {
-        connect(port, limit).close();
-    }
-
-    /**
-     * Sends {@code partial} (a request without its end), then shuts down the sending side (a
-     * FIN: "nothing more is coming") and reads until the server closes. The server should give
-     * up on the request and close: expect an empty result.
-     */
+    /** Sends {@code partial}, then a FIN ("nothing more is coming"): the server should close without a reply. */
     public static byte[] halfClose(int port, byte[] partial, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
         try (Socket socket = connect(new Socket(), port, deadline)) {
@@ -109,11 +82,7 @@ public final class Clients {
         }
     }
 
-    /**
-     * Sends {@code bytes}, then closes with SO_LINGER 0, which makes the kernel abort the
-     * connection with a RST instead of the orderly FIN. The server's next read or write fails
-     * with ECONNRESET ("Connection reset by peer"), which must close that connection and nothing else.
-     */
+    /** Sends {@code bytes}, then closes with SO_LINGER 0: a RST, so the server's next read or write gets ECONNRESET. */
     public static void resetAfter(int port, byte[] bytes, Duration limit) throws IOException {
         try (Socket socket = connect(port, limit)) {
             write(socket, bytes, 1);
@@ -122,27 +91,27 @@ public final class Clients {
     }
 
     /**
-     * Streams "GET /" and then 'A's, never a request end, until the server cuts the connection off
-     * or {@code maxBytes} are sent; then listens for the server's verdict until {@code limit} (the
-     * kernel's buffers hold megabytes: the last write goes out long before the server has read to its
-     * cap). Non-blocking, since SO_TIMEOUT cannot bound a blocking write: its only wait is select.
+     * Streams "GET /" and then 'A's, never a request end, until the server cuts the connection off or
+     * {@code maxBytes} are sent; then listens for the server's verdict until {@code limit} (the kernel's buffers
+     * hold megabytes). Non-blocking, since SO_TIMEOUT cannot bound a blocking write: its only wait is select.
      */
     public static FloodResult flood(int port, int maxBytes, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
+        byte[] first = Article.ascii("GET /" + "A".repeat(64 * 1024 - 5));
+        byte[] more = Article.ascii("A".repeat(64 * 1024));
         try (SocketChannel channel = SocketChannel.open(); Selector selector = Selector.open()) {
             connect(channel.socket(), port, deadline);
             channel.configureBlocking(false);
-            SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-            ByteBuffer out = ByteBuffer.allocate(64 * 1024).limit(0);
+            SelectionKey key = channel.register(selector, OP_READ);
+            ByteBuffer out = ByteBuffer.allocate(0);
             ByteBuffer in = ByteBuffer.allocate(64 * 1024);
             long sent = 0;
             long received = 0;
             while (!deadline.expired()) {
                 if (!out.hasRemaining() && sent < maxBytes) {
-                    fillFloodChunk(out, sent, maxBytes);
+                    out = ByteBuffer.wrap(sent == 0 ? first : more, 0, (int) Math.min(more.length, maxBytes - sent));
                 }
-                int interest = out.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ;
-                key.interestOps(interest);
+                key.interestOps(out.hasRemaining() ? OP_READ | OP_WRITE : OP_READ);
                 if (selector.select(deadline.remainingMillisAtLeastOne()) == 0) {
                     continue;
                 }
@@ -167,20 +136,10 @@ public final class Clients {
         }
     }
 
-    /** Refills {@code out} with the flood's bytes from offset {@code sent} on. */
-    private static void fillFloodChunk(ByteBuffer out, long sent, long maxBytes) {
-        out.clear().limit((int) Math.min(out.capacity(), maxBytes - sent));
-        for (long at = sent; out.hasRemaining(); at++) {
-            out.put(at < FLOOD_START.length ? FLOOD_START[(int) at] : (byte) 'A');
-        }
-        out.flip();
-    }
-
     /**
-     * Opens {@code n} connections that send nothing and stay open until the result is closed, each
-     * once the accept queue is empty again: all at once would overflow a small backlog, and the kernel
-     * would retry the dropped handshakes only after 1, 3, 7... seconds. Fails if the server does not
-     * accept them all within {@code limit}.
+     * Opens {@code n} connections that send nothing, each once the accept queue is empty again: all at once
+     * would overflow a small backlog, and the kernel would retry the dropped handshakes only after 1, 3, 7...
+     * seconds. Fails if the server does not accept them all within {@code limit}.
      */
     public static IdleClients openIdle(int port, int n, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
@@ -190,8 +149,8 @@ public final class Clients {
                 // connect() returns once the handshake is done: the connection is now in the accept queue.
                 sockets.add(connect(new Socket(), port, deadline));
                 Await.until(() -> Proc.acceptQueueLength(port) == 0, deadline,
-                        () -> "the server on port " + port + " to accept idle connection "
-                                + sockets.size() + " of " + n);
+                        () -> "the server on port " + port + " to accept idle connection " + sockets.size()
+                                + " of " + n);
             }
             return new IdleClients(sockets);
         } catch (IOException | RuntimeException | Error e) {
@@ -204,32 +163,28 @@ public final class Clients {
         }
     }
 
-    /**
-     * The replies to {@code clients} exchanges of {@code request} started at the same moment, one
-     * thread each released by a latch, so their connects overlap (the backlog must hold them all).
-     * Fails if any client fails or they are not all done within {@code limit}.
-     */
+    /** The replies to {@code clients} exchanges released together by a latch: their connects overlap in the backlog. */
     public static List<byte[]> concurrent(int port, int clients, byte[] request, Duration limit) {
         Deadline deadline = Deadline.after(limit);
-        AtomicInteger threadNumber = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients, task -> {
-            Thread thread = new Thread(task, "client-" + threadNumber.incrementAndGet());
+            Thread thread = new Thread(task);
             thread.setDaemon(true); // a stuck client never keeps the test JVM alive
             return thread;
         });
         try {
             CountDownLatch allReady = new CountDownLatch(clients);
-            List<Future<byte[]>> replies = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                replies.add(pool.submit(() -> {
-                    allReady.countDown();
-                    allReady.await(); // bounded: shutdownNow() below interrupts it
-                    return exchange(port, request, limit);
-                }));
+            Callable<byte[]> client = () -> {
+                allReady.countDown();
+                allReady.await(); // bounded: invokeAll cancels, so interrupts, what outlasts the limit
+                return exchange(port, request, limit);
+            };
+            List<Future<byte[]>> replies = pool.invokeAll(Collections.nCopies(clients, client), limit.toNanos(),
+                    TimeUnit.NANOSECONDS);
+            long done = replies.stream().filter(reply -> !reply.isCancelled()).count();
+            if (done < clients) {
+                throw deadline.timedOut("waiting for " + done + " of " + clients
+                        + " concurrent clients were done, waiting for all", null);
             }
-            Await.until(() -> replies.stream().allMatch(Future::isDone), deadline,
-                    () -> replies.stream().filter(Future::isDone).count() + " of " + clients
-                            + " concurrent clients were done, waiting for all");
             List<byte[]> result = new ArrayList<>();
             for (int i = 0; i < clients; i++) {
                 try {
@@ -237,12 +192,12 @@ public final class Clients {
                 } catch (ExecutionException e) {
                     throw new AssertionError("concurrent client " + (i + 1) + " of " + clients + " failed: "
                             + e.getCause(), e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("interrupted", e);
                 }
             }
             return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         } finally {
             pool.shutdownNow();
         }
@@ -301,15 +256,8 @@ public final class Clients {
         StringBuilder text = new StringBuilder("\"");
         for (int i = 0; i < Math.min(bytes.length, 300); i++) {
             int b = bytes[i] & 0xff;
-            if (b == '\r') {
-                text.append("\\r");
-            } else if (b == '\n') {
-                text.append("\\n");
-            } else if (b >= 0x20 && b < 0x7f && b != '\\') {
-                text.append((char) b);
-            } else {
-                text.append(String.format("\\x%02x", b));
-            }
+            text.append(b == '\r' ? "\\r" : b == '\n' ? "\\n"
+                    : b >= 0x20 && b < 0x7f && b != '\\' ? String.valueOf((char) b) : String.format("\\x%02x", b));
         }
         return text.append(bytes.length > 300 ? "\"..." : "\"").toString();
     }

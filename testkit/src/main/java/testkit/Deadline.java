@@ -2,26 +2,14 @@ package testkit;
 
 import java.time.Duration;
 
-/**
- * A point in time on the monotonic clock ({@link System#nanoTime()}), so that a
- * series of waits shares one overall bound instead of each getting its own.
- * Wall-clock time is not used: it can jump.
- */
-final class Deadline {
-
-    private final Duration limit;
-    private final long end;
-
-    private Deadline(Duration limit) {
-        this.limit = limit;
-        this.end = System.nanoTime() + limit.toNanos();
-    }
+/** A point on the monotonic clock (wall-clock time can jump), so that a series of waits shares one bound. */
+record Deadline(Duration limit, long end) {
 
     static Deadline after(Duration limit) {
         if (limit.isNegative()) {
             throw new IllegalArgumentException("negative time limit: " + limit);
         }
-        return new Deadline(limit);
+        return new Deadline(limit, System.nanoTime() + limit.toNanos());
     }
 
     boolean expired() {
@@ -32,10 +20,7 @@ final class Deadline {
         return end - System.nanoTime();
     }
 
-    /**
-     * Milliseconds left, at least 1: for APIs where 0 means "wait forever"
-     * (SO_TIMEOUT, connect timeout, Selector.select). Check {@link #expired()} first.
-     */
+    /** Milliseconds left, at least 1: for SO_TIMEOUT, connect and select, where 0 means "wait forever". */
     int remainingMillisAtLeastOne() {
         long millis = Math.max(1, (remainingNanos() + 999_999) / 1_000_000);
         return (int) Math.min(Integer.MAX_VALUE, millis);

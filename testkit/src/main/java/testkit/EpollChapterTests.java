@@ -10,10 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every epoll chapter (3 to 6) must survive: many clients at once, and
- * clients that misbehave. After each, the server must still answer, hold no
- * more descriptors than before (no leak), and burn no CPU while idle (no
- * busy loop).
+ * What every epoll chapter (3 to 6) must survive: many clients at once, and clients that misbehave. After each,
+ * the server must still answer, hold no more sockets than before (no leak), and burn no CPU while idle (no spin).
  */
 public abstract class EpollChapterTests extends ChapterTests {
     /** Enough for the tests' own bursts; the article's backlog of 1 is a lesson, not a test setting. */
@@ -48,10 +46,7 @@ public abstract class EpollChapterTests extends ChapterTests {
         assertIdleWithoutSpinning();
     }
 
-    /**
-     * Every connection closed: the sockets left are those the server had before its first
-     * client. Sockets, not all descriptors: the JVM may open a file of its own at any time.
-     */
+    /** Every connection closed: the sockets from before the first client (not all fds: the JVM opens files). */
     protected void awaitNoConnections() {
         Await.until(() -> sockets() == socketsAtRest, LIMIT,
                 () -> "no connection left open: " + socketsAtRest + " sockets, as before the first client (now "
@@ -59,10 +54,9 @@ public abstract class EpollChapterTests extends ChapterTests {
     }
 
     /**
-     * The article's level-triggered loop spins on a half-closed connection; this catches that.
-     * CPU time can only be compared over an interval: up to three one-second windows, passing if
-     * any stays under the allowance. A steady spin fails every window; the JVM's own bursts (the
-     * JIT compiling what a test just made hot, a garbage collection) cannot fail them all.
+     * The article's level-triggered loop spins on a half-closed connection; this catches that in up to three
+     * one-second windows, passing if any stays under the allowance. A steady spin fails every window; the JVM's
+     * own bursts (the JIT compiling what a test just made hot, a garbage collection) cannot fail them all.
      */
     protected void assertIdleWithoutSpinning() {
         List<Long> used = new ArrayList<>();
@@ -88,7 +82,7 @@ public abstract class EpollChapterTests extends ChapterTests {
     void silentClientsThatConnectAndCloseAreDropped() throws IOException {
         startServing();
         for (int i = 0; i < 20; i++) {
-            Clients.silentConnectAndClose(chapter.port(), REPLY_LIMIT);
+            Clients.connect(chapter.port(), REPLY_LIMIT).close(); // sends nothing: the server reads end of stream
         }
         assertHealthy();
     }
@@ -178,10 +172,9 @@ public abstract class EpollChapterTests extends ChapterTests {
     }
 
     /**
-     * The article deletes a closed connection's socket but keeps its request and response. Those
-     * entries are overwritten only when a later connection happens to get the same fd number, so
-     * after a crowd leaves, its requests stay in the heap. Measured in the child's heap (byte arrays
-     * reachable after a full collection), with the requests big enough to stand out.
+     * The article deletes a closed connection's socket but keeps its request and response, until a later
+     * connection gets the same fd number: after a crowd leaves, its requests stay in the heap. Measured as
+     * byte arrays reachable after a full collection in the child, with requests big enough to stand out.
      */
     @Test
     void closedConnectionsLeaveNoStateBehind() throws IOException {
@@ -195,18 +188,14 @@ public abstract class EpollChapterTests extends ChapterTests {
                 socket.getOutputStream().write(unfinished);
             }
         } // each client closes: end of stream, the server hangs up and closes
-        Await.until(() -> hangUps() >= crowd, LIMIT,
-                () -> crowd + " lines \"hung up on after\" (now " + hangUps() + ")");
+        Await.until(() -> stderrLines("hung up on after") >= crowd, LIMIT,
+                () -> crowd + " lines \"hung up on after\" (now " + stderrLines("hung up on after") + ")");
         awaitNoConnections();
         long kept = chapter.liveByteArrayBytes() - before;
         assertThat(kept).as("bytes still held after %d closed connections each left a %d-byte request;"
                 + " the state of a closed connection must go with it", crowd, unfinished.length)
                 .isLessThan((long) crowd * unfinished.length / 2);
         assertHealthy();
-    }
-
-    private long hangUps() {
-        return stderrLines("hung up on after");
     }
 
     /** Whether every descriptor the chapter's epoll instance watches is registered with EPOLLET. */
@@ -257,14 +246,15 @@ public abstract class EpollChapterTests extends ChapterTests {
             queued.getOutputStream().write(Article.REQUEST); // waits in the kernel until accepted
             // A listening socket with a queued connection is ready at once, again and again: retrying accept in
             // a loop would burn a core and print a line per try.
-            long failuresBefore = emfileLines();
+            long failuresBefore = stderrLines("EMFILE");
             parkFor(IDLE_WINDOW);
-            assertThat(emfileLines() - failuresBefore).as("accept failures reported during %s", IDLE_WINDOW)
+            assertThat(stderrLines("EMFILE") - failuresBefore).as("accept failures reported during %s", IDLE_WINDOW)
                     .isLessThanOrEqualTo(5);
             assertIdleWithoutSpinning();
             // Resting is not giving up: nothing else happens, yet the server must try accept again by itself.
-            Await.until(() -> emfileLines() > failuresBefore, LIMIT, () -> "the server to try accept again by itself"
-                    + " (it rests the listening socket and re-arms it at its next wake-up, at most a second later)");
+            Await.until(() -> stderrLines("EMFILE") > failuresBefore, LIMIT,
+                    () -> "the server to try accept again by itself (it rests the listening socket and re-arms it"
+                            + " at its next wake-up, at most a second later)");
             // One client leaves: the server closes its end, and one descriptor is free for the queued client.
             held.remove(0).close();
             assertThat(Clients.readToEnd(queued, LIMIT)).as("the reply to the client that waited in the queue")
@@ -277,10 +267,6 @@ public abstract class EpollChapterTests extends ChapterTests {
         Await.until(() -> Proc.acceptQueueLength(chapter.port()) == 0, LIMIT,
                 () -> "the accept queue to empty (now " + Proc.acceptQueueLength(chapter.port()) + ")");
         assertHealthy();
-    }
-
-    private long emfileLines() {
-        return stderrLines("EMFILE");
     }
 
     private long stderrLines(String containing) {

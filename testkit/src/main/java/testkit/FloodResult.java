@@ -1,12 +1,8 @@
 package testkit;
 
 /**
- * What {@link Clients#flood} saw.
- *
- * @param bytesSent     bytes the kernel accepted from the client; more than the
- *                      server read, since socket buffers hold megabytes
- * @param bytesReceived bytes the server sent back (a chapter sends none to a flood)
- * @param cutOff        how the server ended it
+ * What {@link Clients#flood} saw: {@code bytesSent} the kernel accepted (more than the server read, since
+ * socket buffers hold megabytes), {@code bytesReceived} from the server (a chapter sends none to a flood).
  */
 public record FloodResult(long bytesSent, long bytesReceived, CutOff cutOff) {
 
@@ -20,7 +16,6 @@ public record FloodResult(long bytesSent, long bytesReceived, CutOff cutOff) {
         NONE
     }
 
-    /** True if the server closed or reset the connection. */
     public boolean wasCutOff() {
         return cutOff != CutOff.NONE;
     }

@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * The misbehaving clients of the tests, one at a time from a terminal, so that a student can
- * poke a running chapter (or a lab's broken one) by hand: {@code make client C=reset}.
- *
- * <p>usage: {@code Poke reset|half-close|flood|undecodable|dribble|idle [PORT [N]]}; the port
- * defaults to 8080 on 127.0.0.1, N (idle only) to 100. Each says in one line what it did and
- * what came back; idle holds its connections until Enter is pressed or 10 minutes pass.
+ * The tests' misbehaving clients, one at a time from a terminal, for a student to poke a running chapter (or a
+ * lab's broken one) by hand: {@code make client C=reset} (see its usage line). Each says in one line what it did
+ * and what came back; idle holds its connections until Enter is pressed or 10 minutes pass.
  */
 public final class Poke {
     private static final Duration LIMIT = Duration.ofSeconds(10);

@@ -17,12 +17,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * What the kernel says about a process or a port, read from /proc: the same
- * figures {@code ls /proc/PID/fd}, {@code ps} and {@code ss -lnt} show.
- *
- * <p>Each read is a snapshot. A process that has exited has no /proc entry: the
- * methods then throw {@link UncheckedIOException} (unchecked, so they fit in an
- * {@link Await#until} lambda).
+ * What the kernel says about a process or a port, read from /proc: the figures {@code ls /proc/PID/fd},
+ * {@code ps} and {@code ss -lnt} show. Each read is a snapshot; for a process that has exited it throws
+ * {@link UncheckedIOException} (unchecked, so that it fits in an {@link Await#until} lambda).
  */
 public final class Proc {
 
@@ -32,25 +29,12 @@ public final class Proc {
     private Proc() {
     }
 
-    /** How many file descriptors the process has open: the entries of /proc/PID/fd. */
-    public static int openFds(long pid) {
-        return list(pid, "fd").size();
-    }
-
-    /**
-     * How many of the process's descriptors are sockets. A chapter at rest holds its
-     * listening socket and whatever the JVM keeps for itself; each connection adds one,
-     * so this counts connections without the noise of the JVM's files.
-     */
+    /** How many of the process's descriptors are sockets: connections, without the noise of the JVM's files. */
     public static int openSockets(long pid) {
         return socketInodes(pid).size();
     }
 
-    /**
-     * The inodes of the sockets the process holds ({@code socket:[inode]} in /proc/PID/fd).
-     * The same inode names the socket in /proc/net/tcp, so a new inode is a new connection
-     * even when another one closed meanwhile and the count stayed the same.
-     */
+    /** The inodes of the process's sockets: a new inode is a new connection, even if the count stayed the same. */
     public static Set<Long> socketInodes(long pid) {
         return list(pid, "fd").stream().map(Proc::linkTarget).filter(t -> t.startsWith("socket:["))
                 .map(t -> Long.parseLong(t.substring("socket:[".length(), t.length() - 1)))
@@ -59,12 +43,12 @@ public final class Proc {
 
     /** CPU time the process has used, user plus system, in clock ticks (USER_HZ, 100 a second: getconf CLK_TCK). */
     public static long cpuTicks(long pid) {
-        return parseCpuTicks(read(Path.of("/proc", Long.toString(pid), "stat")));
+        return parseCpuTicks(read(file(pid, "stat")));
     }
 
     /** The system part of {@link #cpuTicks}: time the kernel spent on the process's behalf. */
     public static long systemTicks(long pid) {
-        return statField(read(Path.of("/proc", Long.toString(pid), "stat")), 15);
+        return statField(read(file(pid, "stat")), 15);
     }
 
     /** CPU ticks of the threads whose name starts with one of {@code prefixes}: "C2 CompilerThre" is a JVM's JIT. */
@@ -93,7 +77,7 @@ public final class Proc {
 
     /** Resident memory of the process in KiB: the VmRSS line of /proc/PID/status. */
     public static long rssKiB(long pid) {
-        return parseRssKiB(read(Path.of("/proc", Long.toString(pid), "status")));
+        return parseRssKiB(read(file(pid, "status")));
     }
 
     /** One descriptor an epoll instance watches, as a "tfd:" line of /proc/PID/fdinfo/EPFD shows it. */
@@ -104,16 +88,12 @@ public final class Proc {
         }
     }
 
-    /**
-     * Every registration of every epoll instance the process holds: the lines
-     * {@code tfd: FD events: HEX data: ...} of the fdinfo of each {@code anon_inode:[eventpoll]}
-     * (proc(5)). The mask includes EPOLLERR and EPOLLHUP, which epoll adds to every registration.
-     */
+    /** The "tfd:" lines of the fdinfo of each epoll instance of the process (proc(5)); epoll adds EPOLLERR|EPOLLHUP. */
     public static List<EpollRegistration> epollRegistrations(long pid) {
         List<EpollRegistration> found = new ArrayList<>();
         for (Path fd : list(pid, "fd")) {
             if (linkTarget(fd).equals("anon_inode:[eventpoll]")) {
-                String info = read(Path.of("/proc", Long.toString(pid), "fdinfo", fd.getFileName().toString()));
+                String info = read(file(pid, "fdinfo/" + fd.getFileName()));
                 for (String line : info.lines().filter(l -> l.startsWith("tfd:")).toList()) {
                     String[] f = line.trim().split("\\s+"); // tfd: 9 events: 19 data: ...
                     found.add(new EpollRegistration(Integer.parseInt(f[1]), Integer.parseUnsignedInt(f[3], 16)));
@@ -123,11 +103,9 @@ public final class Proc {
         return found;
     }
 
-    /**
-     * A TcpExt counter of this network namespace, such as ListenOverflows (SYNs dropped
-     * because an accept queue was full): /proc/net/netstat, a line of names, then one of values.
-     */
+    /** A TcpExt counter, such as ListenOverflows (SYNs dropped on a full accept queue): /proc/net/netstat. */
     public static long tcpExtCounter(String name) {
+        // A line of names, then one of values.
         List<String> lines = read(Path.of("/proc/net/netstat")).lines().filter(l -> l.startsWith("TcpExt:")).toList();
         int at = List.of(lines.get(0).split("\\s+")).indexOf(name);
         if (at < 1) {
@@ -153,9 +131,8 @@ public final class Proc {
     }
 
     /**
-     * How many connections wait in the accept queue of the socket listening on {@code port}
-     * (0 if none listens): handshakes done, accept not yet called. The Recv-Q of
-     * {@code ss -lnt}; listen(backlog) bounds it at backlog + 1, beyond which the kernel drops handshakes.
+     * The connections in the accept queue of the socket listening on {@code port} (0 if none listens): the
+     * Recv-Q of {@code ss -lnt}; listen(backlog) bounds it at backlog + 1, beyond which the kernel drops handshakes.
      */
     public static int acceptQueueLength(int port) {
         return listeners().stream().filter(l -> l.port() == port).mapToInt(Listener::acceptQueue).sum();
@@ -181,7 +158,7 @@ public final class Proc {
         List<String[]> rows = new ArrayList<>();
         for (Path table : List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"))) {
             try (BufferedReader lines = Files.newBufferedReader(table, StandardCharsets.ISO_8859_1)) {
-                rows.addAll(parseTcpTable(lines, listenersOnly));
+                rows.addAll(parseTcpTable(lines.lines(), listenersOnly));
             } catch (NoSuchFileException ipv6Disabled) {
                 // no tcp6 table
             } catch (IOException e) {
@@ -192,21 +169,13 @@ public final class Proc {
     }
 
     /**
-     * A /proc/net/tcp table without its header. The kernel lists listening sockets (state 0A)
-     * first and makes the text as it is read, walking its whole connection table (milliseconds
-     * on a big machine): for {@code listenersOnly} this stops at the first other line.
+     * A /proc/net/tcp table without its header. The kernel lists listening sockets (state 0A) first and makes
+     * the text as it is read, walking its whole connection table (milliseconds on a big machine): for
+     * {@code listenersOnly} this stops at the first other line.
      */
-    static List<String[]> parseTcpTable(BufferedReader table, boolean listenersOnly) throws IOException {
-        table.readLine();
-        List<String[]> rows = new ArrayList<>();
-        for (String line = table.readLine(); line != null; line = table.readLine()) {
-            String[] fields = line.trim().split(" +");
-            if (listenersOnly && !fields[3].equals("0A")) {
-                break;
-            }
-            rows.add(fields);
-        }
-        return rows;
+    static List<String[]> parseTcpTable(Stream<String> table, boolean listenersOnly) {
+        return table.skip(1).map(line -> line.trim().split(" +"))
+                .takeWhile(fields -> !listenersOnly || fields[3].equals("0A")).toList();
     }
 
     /** utime + stime of a /proc/PID/stat (or /proc/PID/task/TID/stat) text. */
@@ -214,14 +183,12 @@ public final class Proc {
         return statField(stat, 14) + statField(stat, 15);
     }
 
-    /**
-     * Field {@code field} (3 or more) of a /proc/PID/stat text, numbered as in proc(5). Field 2,
-     * the command name in parentheses, may itself hold spaces and ')': fields are counted after the last ')'.
-     */
+    /** Field {@code field} (3 or more, as numbered in proc(5)) of a /proc/PID/stat text. */
     public static long statField(String stat, int field) {
         if (field < 3) {
             throw new IllegalArgumentException("field " + field + " is not a number field");
         }
+        // Field 2, the command name in parentheses, may itself hold spaces and ')': count after the last ')'.
         return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +")[field - 3]);
     }
 
@@ -242,9 +209,8 @@ public final class Proc {
     }
 
     /**
-     * A whole /proc file. Read in large blocks: /proc files report size 0, and a sysctl file
-     * reads as empty past offset 0 (a read of one byte first would get "4" of "4096"). Latin-1
-     * decodes any byte: a command name in /proc/PID/stat need not be UTF-8.
+     * A whole /proc file, in large blocks: /proc files report size 0, and a sysctl file reads as empty past
+     * offset 0 (a read of one byte first would get "4" of "4096"). Latin-1: a command name need not be UTF-8.
      */
     public static String read(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -254,9 +220,13 @@ public final class Proc {
         }
     }
 
+    private static Path file(long pid, String name) {
+        return Path.of("/proc", Long.toString(pid), name);
+    }
+
     /** The entries of /proc/PID/{@code dir}. */
     private static List<Path> list(long pid, String dir) {
-        Path path = Path.of("/proc", Long.toString(pid), dir);
+        Path path = file(pid, dir);
         try (Stream<Path> entries = Files.list(path)) {
             return entries.toList();
         } catch (IOException e) {

@@ -62,7 +62,7 @@ class ClientsTest {
 
     @Test
     void silentClientSendsOnlyEndOfStream() throws IOException {
-        Clients.silentConnectAndClose(server.port(), LIMIT);
+        Clients.connect(server.port(), LIMIT).close();
         FakeServer.Seen seen = server.awaitSeen(1);
         assertThat(seen.end()).isEqualTo(End.EOF);
         assertThat(seen.bytes()).isEmpty();
