@@ -3,6 +3,7 @@ package bench;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.io.File;
 import java.text.DecimalFormat;
 import java.util.List;
 import org.jfree.chart.ChartUtils;
@@ -61,7 +62,8 @@ final class Charts {
         if (y2 != null) add(plot, 1, y2, right);
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        Page.unchecked(() -> ChartUtils.saveChartAsPNG(Server.ROOT.resolve("docs").resolve(png).toFile(), chart, 900, 480));
+        File file = Server.ROOT.resolve("docs").resolve(png).toFile();
+        Page.unchecked(() -> ChartUtils.saveChartAsPNG(file, chart, 900, 480));
     }
 
     private static void add(XYPlot plot, int i, Axis axis, List<Line> lines) {

@@ -92,14 +92,16 @@ final class ColdStart {
             lines.add(new Charts.Line(c.label(), x, y, lines.size(), c.label().contains("AOT")));
             if (y.length > 3) {
                 double steady = new Spread(Arrays.copyOfRange(y, y.length - 3, y.length)).median();
-                d.put(key(c) + ".first", y[0]).put(key(c) + ".steady", steady).put(key(c) + ".slow_start", y[0] > 1.2 * steady ? "yes" : "no");
+                String key = c.label().replaceAll("[^A-Za-z0-9]+", "_").replaceAll("_$", "");
+                d.put(key + ".first", y[0]).put(key + ".steady", steady)
+                        .put(key + ".slow_start", y[0] > 1.2 * steady ? "yes" : "no");
             }
         }
         Charts.draw("perf-cold.png", "Server CPU per request in each batch of ab -n 10000 -c 100 after start",
                 new Charts.Axis("requests served since start, thousands (end of each batch)", false),
                 new Charts.Axis("server CPU µs per request", false), lines, null, null);
-        d.put("table", t).put("example", Server.CH3.shown(BACKLOG, curves.get(0).jvm()))
-                .put("ab", "ab -q -n " + BATCH + " -c " + C + " http://127.0.0.1:PORT/").put("batches", s.batches()).save();
+        d.put("table", t).put("example", Server.CH3.shown(BACKLOG, curves.get(0).jvm())).put("batches", s.batches())
+                .put("ab", "ab -q -n " + BATCH + " -c " + C + " http://127.0.0.1:PORT/").save();
     }
 
     /** A training run on JDK 25 that writes the AOT cache when the JVM exits (a SIGTERM exits it normally). */
@@ -121,9 +123,5 @@ final class ColdStart {
     /** The reps of one curve's batch number {@code b}. */
     private static List<Batch> cell(List<Batch> batches, Curve c, int b) {
         return batches.stream().filter(x -> x.curve().equals(c.label()) && x.servedBefore() == (long) b * BATCH).toList();
-    }
-
-    private static String key(Curve c) {
-        return c.label().replaceAll("[^A-Za-z0-9]+", "_").replaceAll("_$", "");
     }
 }

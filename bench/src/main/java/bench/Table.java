@@ -24,7 +24,8 @@ final class Table {
 
     /** A row; a List among the cells stands for its elements. */
     Table add(Object... cells) {
-        Object[] row = Arrays.stream(cells).<Object>flatMap(c -> c instanceof List<?> l ? l.stream() : Stream.of(c)).toArray();
+        Object[] row = Arrays.stream(cells).<Object>flatMap(c -> c instanceof List<?> l ? l.stream() : Stream.of(c))
+                .toArray();
         if (row.length != columns.size()) {
             throw new IllegalArgumentException(columns.size() + " columns, " + row.length + " cells");
         }
