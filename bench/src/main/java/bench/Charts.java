@@ -3,9 +3,7 @@ package bench;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
+import java.io.File;
 import java.text.DecimalFormat;
 import java.util.List;
 import org.jfree.chart.ChartUtils;
@@ -38,17 +36,14 @@ final class Charts {
         }
 
         ValueAxis make() {
-            ValueAxis axis = log ? logAxis() : new NumberAxis(label);
+            ValueAxis axis = log ? new LogAxis(label) : new NumberAxis(label);
+            if (axis instanceof LogAxis logAxis) {
+                logAxis.setSmallestValue(0.01);
+                // One tick per decade, labelled with the value itself (0.1, 1, 10), not the exponent.
+                logAxis.setTickUnit(new NumberTickUnit(1), false, true);
+                logAxis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
+            }
             if (!Double.isNaN(lo)) axis.setRange(lo, hi);
-            return axis;
-        }
-
-        private LogAxis logAxis() {
-            LogAxis axis = new LogAxis(label);
-            axis.setSmallestValue(0.01);
-            // One tick per decade, labelled with the value itself (0.1, 1, 10), not the exponent.
-            axis.setTickUnit(new NumberTickUnit(1), false, true);
-            axis.setNumberFormatOverride(new DecimalFormat("#,##0.###"));
             return axis;
         }
     }
@@ -67,11 +62,8 @@ final class Charts {
         if (y2 != null) add(plot, 1, y2, right);
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        try {
-            ChartUtils.saveChartAsPNG(Server.ROOT.resolve("docs").resolve(png).toFile(), chart, 900, 480);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        File file = Server.ROOT.resolve("docs").resolve(png).toFile();
+        Page.unchecked(() -> ChartUtils.saveChartAsPNG(file, chart, 900, 480));
     }
 
     private static void add(XYPlot plot, int i, Axis axis, List<Line> lines) {
@@ -79,7 +71,9 @@ final class Charts {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         for (Line l : lines) {
             XYSeries s = new XYSeries(l.name(), false, true);
-            for (int j = 0; j < l.x().length; j++) if (!Double.isNaN(l.y()[j]) && (!axis.log() || l.y()[j] > 0)) s.add(l.x()[j], l.y()[j]);
+            for (int j = 0; j < l.x().length; j++) {
+                if (axis.log() ? l.y()[j] > 0 : !Double.isNaN(l.y()[j])) s.add(l.x()[j], l.y()[j]);
+            }
             r.setSeriesPaint(data.getSeriesCount(), COLORS[l.color() % COLORS.length].darker());
             r.setSeriesStroke(data.getSeriesCount(), l.dashed() ? DASHED : SOLID);
             data.addSeries(s);

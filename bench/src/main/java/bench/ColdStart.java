@@ -7,17 +7,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
- * cold: what a student sees running ab against a freshly started server:
- * batches of {@code ab -n 10000 -c 100} one after another, and the server's
- * CPU time per request in each, against the requests served since start.
- * Chapter 3 on the bench's JDK, the C reference, and what standard JVM
- * options do to the curve: C1 only, JDK 25, and JDK 25 with an ahead-of-time
- * cache from a training run (JEP 483 class loading and linking, JEP 515
- * method profiles, made in one step by JEP 514's -XX:AOTCacheOutput).
+ * cold: what a student sees running ab against a freshly started server: batches of {@code ab -n 10000 -c 100}
+ * one after another, and the server's CPU time per request in each, against the requests served since start.
+ * Chapter 3 on the bench's JDK, the C reference, and what standard JVM options do to the curve: C1 only, JDK 25,
+ * and JDK 25 with an ahead-of-time cache from a training run (JEP 483 class loading and linking, JEP 515 method
+ * profiles, made in one step by JEP 514's -XX:AOTCacheOutput).
  */
 final class ColdStart {
     static final Optional<String> JDK25 = Optional.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
@@ -74,37 +74,34 @@ final class ColdStart {
         List<String> cols = new ArrayList<>(List.of("requests served before the batch"));
         curves.forEach(c -> cols.add(c.label() + " µs/req" + (c.server().onJvm() ? ", JIT's part" : "")));
         Table t = new Table(cols.toArray(String[]::new));
-        List<Charts.Line> lines = new ArrayList<>();
         for (int b = 0; b < s.batches(); b++) {
-            long served = (long) b * BATCH;
-            List<Object> row = new ArrayList<>(List.of(served));
+            List<Object> row = new ArrayList<>();
             for (Curve c : curves) {
-                List<Batch> cell = cell(batches, c.label(), served);
+                List<Batch> cell = cell(batches, c, b);
                 Spread cpu = cell.isEmpty() ? null : Spread.of(cell, Batch::cpuUs);
                 row.add(cpu == null || !c.server().onJvm() ? cpu
                         : Table.format(cpu) + ", JIT " + Table.number(Spread.median(cell, Batch::jitUs)));
             }
-            t.add(row.toArray());
+            t.add((long) b * BATCH, row);
         }
+        List<Charts.Line> lines = new ArrayList<>();
+        double[] x = IntStream.range(0, s.batches()).mapToDouble(b -> (b + 1) * BATCH / 1000.0).toArray();
         for (Curve c : curves) {
-            double[] x = new double[s.batches()];
-            double[] y = new double[s.batches()];
-            for (int b = 0; b < x.length; b++) {
-                x[b] = (b + 1) * BATCH / 1000.0;
-                y[b] = Spread.median(cell(batches, c.label(), (long) b * BATCH), Batch::cpuUs);
-            }
+            double[] y = IntStream.range(0, s.batches()).mapToDouble(b -> Spread.median(cell(batches, c, b), Batch::cpuUs))
+                    .toArray();
             lines.add(new Charts.Line(c.label(), x, y, lines.size(), c.label().contains("AOT")));
             if (y.length > 3) {
-                double steady = new Spread(java.util.Arrays.copyOfRange(y, y.length - 3, y.length)).median();
-                d.put(key(c) + ".first", y[0]).put(key(c) + ".steady", steady).put(key(c) + ".slow_start", y[0] > 1.2 * steady ? "yes" : "no");
+                double steady = new Spread(Arrays.copyOfRange(y, y.length - 3, y.length)).median();
+                String key = c.label().replaceAll("[^A-Za-z0-9]+", "_").replaceAll("_$", "");
+                d.put(key + ".first", y[0]).put(key + ".steady", steady)
+                        .put(key + ".slow_start", y[0] > 1.2 * steady ? "yes" : "no");
             }
         }
         Charts.draw("perf-cold.png", "Server CPU per request in each batch of ab -n 10000 -c 100 after start",
                 new Charts.Axis("requests served since start, thousands (end of each batch)", false),
                 new Charts.Axis("server CPU µs per request", false), lines, null, null);
-        d.put("table", t).put("example", Server.CH3.shown(BACKLOG, curves.get(0).jvm()))
-                .put("ab", "ab -q -n " + BATCH + " -c " + C + " http://127.0.0.1:PORT/").put("batches", s.batches())
-                .put("aot", AOT.getFileName()).save();
+        d.put("table", t).put("example", Server.CH3.shown(BACKLOG, curves.get(0).jvm())).put("batches", s.batches())
+                .put("ab", "ab -q -n " + BATCH + " -c " + C + " http://127.0.0.1:PORT/").save();
     }
 
     /** A training run on JDK 25 that writes the AOT cache when the JVM exits (a SIGTERM exits it normally). */
@@ -123,11 +120,8 @@ final class ColdStart {
         return (long) Measure.ab(port, C, BATCH).number("Failed requests:\\s+(\\d+)");
     }
 
-    private static List<Batch> cell(List<Batch> batches, String curve, long served) {
-        return batches.stream().filter(x -> x.curve().equals(curve) && x.servedBefore() == served).toList();
-    }
-
-    private static String key(Curve c) {
-        return c.label().replaceAll("[^A-Za-z0-9]+", "_").replaceAll("_$", "");
+    /** The reps of one curve's batch number {@code b}. */
+    private static List<Batch> cell(List<Batch> batches, Curve c, int b) {
+        return batches.stream().filter(x -> x.curve().equals(c.label()) && x.servedBefore() == (long) b * BATCH).toList();
     }
 }

@@ -8,10 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The experiments' entry point, used by bench/run.sh:
- * {@code Main [--full] [all | page | EXPERIMENT...]}. "all" (the default)
- * runs every experiment; naming some runs only those. Either way the page is
- * then rendered again from every experiment's saved figures.
+ * The experiments' entry point, used by bench/run.sh: {@code Main [--full] [all | page | EXPERIMENT...]}. "all"
+ * (the default) runs every experiment; naming some runs only those. Either way the page is then rendered again
+ * from every experiment's saved figures.
  */
 public final class Main {
     /** An experiment: runs its rows, saves its raw CSV and its figures for the page ({@link Page.Data}). */
@@ -32,18 +31,14 @@ public final class Main {
     }
 
     public static void main(String[] args) throws IOException {
-        Settings s = Settings.QUICK;
-        List<String> names = new ArrayList<>();
-        for (String a : args) {
-            if (a.equals("--full")) {
-                s = Settings.FULL;
-            } else if (a.equals("all") || a.equals("page") || EXPERIMENTS.containsKey(a)) {
-                names.add(a);
-            } else {
+        List<String> names = List.of(args);
+        Settings s = names.contains("--full") ? Settings.FULL : Settings.QUICK;
+        for (String a : names) {
+            if (!a.matches("--full|all|page") && !EXPERIMENTS.containsKey(a)) {
                 throw Cli.fail("unknown experiment '" + a + "'; known: all, page, " + String.join(", ", EXPERIMENTS.keySet()));
             }
         }
-        boolean all = names.isEmpty() || names.contains("all");
+        boolean all = names.stream().allMatch("--full"::equals) || names.contains("all");
         long start = System.nanoTime();
         if (all) {
             Page.clear(); // the page must hold this run's figures only
@@ -59,8 +54,7 @@ public final class Main {
                 // One broken experiment must not cost the others; the page says it failed.
                 failed.add(e.getKey());
                 x.printStackTrace();
-                new Page.Data(e.getKey(), s).put("failed", String.valueOf(x.getMessage()).lines().findFirst().orElse(""))
-                        .save();
+                new Page.Data(e.getKey(), s).problem("the experiment failed", Page.firstLine(x)).save();
             }
         }
         Page.write(all ? (System.nanoTime() - start) / 60e9 : Double.NaN);
@@ -68,11 +62,6 @@ public final class Main {
             System.err.println("bench: failed: " + String.join(", ", failed));
             System.exit(1);
         }
-    }
-
-    /** How to re-run one experiment, as the page shows it. */
-    static String command(String experiment, Settings s) {
-        return "bench/run.sh " + (s.full() ? "--full " : "") + experiment;
     }
 
     private Main() {}

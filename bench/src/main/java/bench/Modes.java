@@ -5,23 +5,21 @@ import bench.Server.Running;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Supplier;
 import testkit.Await;
 import testkit.ChapterProcess;
 
 /**
- * modes: level- against edge-triggered (chapters 3 and 4), side by side after
- * a 30,000-request warm-up: the server's CPU time per request, user and
- * system apart, measured in interleaved rounds; and its system calls per
- * request by step (accepting, reading, replying, hanging up, waiting), each
- * failing call (EAGAIN) apart, counted by perf from the kernel's syscall
- * tracepoints, which costs the server little (strace would stop it at every
- * call and change how events batch). With the article's short request, and
- * with a request of some 4 KB, which chapter 3 reads in 1,024-byte pieces, one
- * wake-up each. The C and java.nio references are counted for comparison.
+ * modes: level- against edge-triggered (chapters 3 and 4), side by side after a 30,000-request warm-up: the
+ * server's CPU time per request, user and system apart, in interleaved rounds; and its system calls per request
+ * by step (accepting, reading, replying, hanging up, waiting), each failing call (EAGAIN) apart, counted by perf
+ * from the kernel's syscall tracepoints, which costs the server little (strace would stop it at every call and
+ * change how events batch). With the article's short request, and with a request of some 4 KB, which chapter 3
+ * reads in 1,024-byte pieces, one wake-up each. The C and java.nio references are counted for comparison.
  */
 final class Modes {
     static final List<Server> SERVERS = List.of(Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF);
@@ -78,14 +76,8 @@ final class Modes {
                             Measure.addRaw(raw, row, pad, round);
                         }
                     }
-                    Table t = new Table("server", "server CPU µs/req", "user", "system", "of which JIT", "req/s");
-                    for (Server server : MODES) {
-                        List<Row> r = Measure.of(cpu, server);
-                        t.add(server.label, Measure.cpuCells(r), Spread.of(r, Row::rate));
-                    }
-                    d.put("cpu." + size, t);
-                    verdict(cpu, size, d);
-                    if (perf == null) calls(running, load, pad, counts, d);
+                    compare(cpu, size, d);
+                    if (perf == null) d.put("calls." + size, calls(running, load, pad, counts));
                 }
                 for (Server server : MODES) d.put("main_versions." + server.name(), mainVersions(running.get(server)));
             } finally {
@@ -101,17 +93,13 @@ final class Modes {
     }
 
     /** System calls per request of each server, by {@link #CALLS}; a row only for calls some server makes. */
-    private static void calls(Map<Server, Running> running, LoadGen.Config load, int pad, Table counts, Page.Data d) {
-        String size = pad == 0 ? "plain" : "padded";
+    private static Table calls(Map<Server, Running> running, LoadGen.Config load, int pad, Table counts) {
+        int ok = CALLS.size();
         List<double[]> perRequest = new ArrayList<>();
         for (Server server : SERVERS) {
             long[] c = counted(running.get(server), load);
-            double[] per = new double[CALLS.size()];
-            for (int j = 0; j < CALLS.size(); j++) {
-                per[j] = (double) c[j] / c[CALLS.size()];
-                counts.add(pad, server.name(), CALLS.get(j).label(), c[j], c[CALLS.size()]);
-            }
-            perRequest.add(per);
+            for (int j = 0; j < ok; j++) counts.add(pad, server.name(), CALLS.get(j).label(), c[j], c[ok]);
+            perRequest.add(Arrays.stream(c, 0, ok).mapToDouble(n -> (double) n / c[ok]).toArray());
         }
         Table t = new Table("step", "system call", "chapter 3 (LT)", "chapter 4 (ET)", "C reference (LT)",
                 "java.nio reference");
@@ -120,24 +108,22 @@ final class Modes {
             if (perRequest.stream().anyMatch(p -> p[call] >= 0.0005)) {
                 t.add(CALLS.get(j).step(), CALLS.get(j).label(), perRequest.stream().map(p -> p[call]).toList());
             }
-            d.put("calls." + size + "." + j, perRequest.get(1)[j] - perRequest.get(0)[j]);
         }
-        d.put("calls." + size, t);
+        return t;
     }
 
-    /** ET against LT: "dearer" or "cheaper" when the rounds do not overlap, else "same"; with the differences by kind. */
-    private static void verdict(List<Row> rows, String size, Page.Data d) {
+    /** One request size's CPU table; ET against LT: "dearer" or "cheaper" when the rounds do not overlap, else "same". */
+    private static void compare(List<Row> rows, String size, Page.Data d) {
         List<Row> lt = Measure.of(rows, Server.CH3);
         List<Row> et = Measure.of(rows, Server.CH4);
-        Spread l = Spread.of(lt, Row::cpuUs);
-        Spread e = Spread.of(et, Row::cpuUs);
-        d.put(size + ".verdict", e.min() > l.max() ? "dearer" : e.max() < l.min() ? "cheaper" : "same")
-                .put(size + ".lt", l.median()).put(size + ".et", e.median());
+        List<Spread> l = Measure.cpuCells(lt); // all, user, system, JIT
+        List<Spread> e = Measure.cpuCells(et);
+        d.put("cpu." + size, new Table("server", "server CPU µs/req", "user", "system", "of which JIT", "req/s")
+                .add(Server.CH3.label, l, Spread.of(lt, Row::rate)).add(Server.CH4.label, e, Spread.of(et, Row::rate)));
+        d.put(size + ".lt", l.get(0).median()).put(size + ".et", e.get(0).median()).put(size + ".verdict",
+                e.get(0).min() > l.get(0).max() ? "dearer" : e.get(0).max() < l.get(0).min() ? "cheaper" : "same");
         List<String> keys = List.of(".delta", ".delta_user", ".delta_sys", ".delta_jit");
-        for (int i = 0; i < keys.size(); i++) {
-            ToDoubleFunction<Row> f = Measure.CPU_FIGURES.get(i);
-            d.put(size + keys.get(i), Spread.median(et, f) - Spread.median(lt, f));
-        }
+        for (int i = 0; i < keys.size(); i++) d.put(size + keys.get(i), e.get(i).median() - l.get(i).median());
     }
 
     /**
@@ -152,14 +138,10 @@ final class Modes {
 
     /** Null when perf can count syscall tracepoints here; otherwise why not. */
     private static String perfMissing() {
-        try {
-            var f = ChapterProcess.run(Duration.ofSeconds(30), List.of("perf", "stat", "-e", "syscalls:sys_enter_close",
-                    "true"));
-            return f.exitCode() == 0 ? null
-                    : "perf cannot count syscall tracepoints here: " + f.stderr().strip().lines().findFirst().orElse("");
-        } catch (RuntimeException | AssertionError e) {
-            return "perf is not installed (Debian: apt-get install linux-perf)";
-        }
+        ChapterProcess.Finished f = Page.tryRun("perf", "stat", "-e", "syscalls:sys_enter_close", "true");
+        if (f == null) return "perf is not installed (Debian: apt-get install linux-perf)";
+        return f.exitCode() == 0 ? null
+                : "perf cannot count syscall tracepoints here: " + f.stderr().strip().lines().findFirst().orElse("");
     }
 
     /**
@@ -187,19 +169,16 @@ final class Modes {
         }
         command.addAll(List.of("-p", Long.toString(r.pid())));
         try (ChapterProcess perf = ChapterProcess.startHelper(command)) {
-            Await.until(() -> !perfLines(perf).isEmpty(), Duration.ofSeconds(10), "perf to attach");
+            Supplier<List<String>> lines = () -> perf.stderr().lines().filter(l -> l.contains("syscalls:")).toList();
+            Await.until(() -> !lines.get().isEmpty(), Duration.ofSeconds(10), "perf to attach");
             long ok = Measure.run(r, load.label(r.server().name() + " counted"), 0).ok();
-            int printed = perfLines(perf).size();
+            int printed = lines.get().size();
             // One more interval, so the one in progress when the load ended is printed too.
-            Await.until(() -> perfLines(perf).size() >= printed + CALLS.size(), Duration.ofSeconds(10),
+            Await.until(() -> lines.get().size() >= printed + CALLS.size(), Duration.ofSeconds(10),
                     "perf's next interval");
-            long[] sums = sumIntervals(perfLines(perf), CALLS.size() + 1);
+            long[] sums = sumIntervals(lines.get(), CALLS.size() + 1);
             sums[CALLS.size()] = Math.max(1, ok);
             return sums;
         }
-    }
-
-    private static List<String> perfLines(ChapterProcess perf) {
-        return perf.stderr().lines().filter(l -> l.contains("syscalls:")).toList();
     }
 }

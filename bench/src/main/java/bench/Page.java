@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -13,10 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import testkit.ChapterProcess;
 import testkit.Proc;
 
 /**
@@ -40,12 +43,7 @@ final class Page {
         /** {@code s}: how the experiment runs, for the command that runs it again. */
         Data(String name, Settings s) {
             this.name = name;
-            put("ran", "yes").put("command", Main.command(name, s));
-        }
-
-        /** A part of an experiment, which may fail. */
-        interface Part {
-            void run() throws IOException;
+            put("command", "bench/run.sh " + (s.full() ? "--full " : "") + name);
         }
 
         /** Runs {@code part}; if it fails, the page lists the problem (once per {@code where}) and the run goes on. */
@@ -54,13 +52,14 @@ final class Page {
                 part.run();
                 return true;
             } catch (RuntimeException | AssertionError | IOException e) {
-                problem(where, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+                problem(where, firstLine(e));
                 return false;
             }
         }
 
-        void problem(String where, String what) {
+        Data problem(String where, String what) {
             problems.putIfAbsent(where, where.isEmpty() ? what : where + ": " + what);
+            return this;
         }
 
         /** A table as Markdown, a number to about three digits (a {@link Spread} as median (min–max)), else as text. */
@@ -72,32 +71,41 @@ final class Page {
         /** Saves the figures, and the problems as a Markdown list ("" when none: a template's {{#key}} hides it). */
         void save() {
             put("problems", String.join("\n", problems.values().stream().map(p -> "- " + p).toList()));
-            try (Writer w = Files.newBufferedWriter(file(name + ".properties"))) {
-                values.store(w, "figures of the " + name + " experiment for bench/templates/*.md");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            unchecked(() -> {
+                try (Writer w = Files.newBufferedWriter(file(name + ".properties"))) {
+                    values.store(w, "figures of the " + name + " experiment for bench/templates/*.md");
+                }
+            });
         }
     }
 
-    static Path file(String name) {
+    /** A part of an experiment, or any step that may throw an IOException. */
+    interface Part {
+        void run() throws IOException;
+    }
+
+    /** Runs {@code io} for a caller that does not expect an IOException. */
+    static void unchecked(Part io) {
         try {
-            Files.createDirectories(RESULTS);
+            io.run();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** What the page says of a failure: its message's first line. */
+    static String firstLine(Throwable failure) {
+        return String.valueOf(failure.getMessage()).lines().findFirst().orElse("");
+    }
+
+    static Path file(String name) {
+        unchecked(() -> Files.createDirectories(RESULTS));
         return RESULTS.resolve(name);
     }
 
     /** Removes the saved results of earlier runs, so a page holds one run's figures only. */
-    static void clear() {
-        try (var files = Files.list(file(""))) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (f.toString().matches(".*\\.(properties|csv|txt)")) Files.delete(f);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static void clear() throws IOException {
+        for (Path f : list(file(""), ".*\\.(properties|csv|txt)")) Files.delete(f);
     }
 
     /** The machine and the run, saved when a run starts. */
@@ -106,8 +114,8 @@ final class Page {
                 .put("started", ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")))
                 .put("cores", Runtime.getRuntime().availableProcessors())
                 .put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"))
-                .put("jdk25", ColdStart.JDK25.isPresent() ? firstLine(ColdStart.JDK25.get(), "-version") : "not installed")
-                .put("gcc", firstLine("gcc", "--version")).put("ab", firstLine("ab", "-V")).put("perf", firstLine("perf", "version"))
+                .put("jdk25", ColdStart.JDK25.isPresent() ? version(ColdStart.JDK25.get(), "-version") : "not installed")
+                .put("gcc", version("gcc", "--version")).put("ab", version("ab", "-V")).put("perf", version("perf", "version"))
                 .put("open_files", Measure.openFileLimits()[0] + " (soft), " + Measure.openFileLimits()[1] + " (hard)");
         Proc.value(Proc.read(Path.of("/proc/cpuinfo")), "model name")
                 .ifPresent(v -> d.put("cpu", v.substring(v.indexOf(':') + 1).strip()));
@@ -126,44 +134,52 @@ final class Page {
     }
 
     /** The first line a program prints about itself, or "not installed". */
-    static String firstLine(String... command) {
+    private static String version(String... command) {
+        ChapterProcess.Finished f = tryRun(command);
+        if (f == null) return "not installed";
+        return (f.stdout() + f.stderr()).lines().filter(l -> !l.isBlank()).findFirst().orElse("?").strip();
+    }
+
+    /** A helper program run to its end, or null when it cannot be run (not installed). */
+    static ChapterProcess.Finished tryRun(String... command) {
         try {
-            var f = testkit.ChapterProcess.run(java.time.Duration.ofSeconds(20), List.of(command));
-            return (f.stdout() + f.stderr()).lines().filter(l -> !l.isBlank()).findFirst().orElse("?").strip();
+            return ChapterProcess.run(Duration.ofSeconds(30), List.of(command));
         } catch (RuntimeException | AssertionError e) {
-            return "not installed";
+            return null;
         }
     }
 
     /** Renders every template with every saved figure; {@code minutes} is how long this run took. */
     static void write(double minutes) throws IOException {
         Map<String, String> data = new TreeMap<>();
-        try (var files = Files.list(file(""))) {
-            for (Path f : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".properties"))::iterator) {
-                Properties p = new Properties();
-                try (Reader r = Files.newBufferedReader(f)) {
-                    p.load(r);
-                }
-                p.forEach((k, v) -> data.put((String) k, (String) v));
+        for (Path f : list(file(""), ".*\\.properties")) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(f)) {
+                p.load(r);
             }
+            p.forEach((k, v) -> data.put((String) k, (String) v));
         }
         if (!Double.isNaN(minutes)) data.put("machine.minutes", Table.number(minutes));
-        try (var templates = Files.list(TEMPLATES)) {
-            for (Path t : (Iterable<Path>) templates.sorted()::iterator) {
-                Matcher m = Pattern.compile("performance\\.(\\w+)\\.md").matcher(t.getFileName().toString());
-                if (!m.matches()) continue;
-                Path out = Server.ROOT.resolve(m.group(1).equals("en") ? "docs" : "docs/" + m.group(1)).resolve("performance.md");
-                TreeSet<String> missing = new TreeSet<>();
-                Files.createDirectories(out.getParent());
-                Files.writeString(out, render(Files.readString(t), data, missing));
-                System.out.println("wrote " + Server.ROOT.relativize(out)
-                        + (missing.isEmpty() ? "" : "; no figure for " + String.join(", ", missing) + " (shown as –)"));
-            }
+        for (Path t : list(TEMPLATES, "performance\\.\\w+\\.md")) {
+            String lang = t.getFileName().toString().split("\\.")[1];
+            Path out = Server.ROOT.resolve(lang.equals("en") ? "docs" : "docs/" + lang).resolve("performance.md");
+            TreeSet<String> missing = new TreeSet<>();
+            Files.createDirectories(out.getParent());
+            Files.writeString(out, render(Files.readString(t), data, missing));
+            System.out.println("wrote " + Server.ROOT.relativize(out)
+                    + (missing.isEmpty() ? "" : "; no figure for " + String.join(", ", missing) + " (shown as –)"));
+        }
+    }
+
+    /** The files in {@code dir} whose names match {@code regex}, sorted. */
+    private static List<Path> list(Path dir, String regex) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().matches(regex)).sorted().toList();
         }
     }
 
     /** Fills a template: blocks first, innermost first, then the fields; unknown fields become "–" and are listed. */
-    static String render(String template, Map<String, String> data, java.util.Set<String> missing) {
+    static String render(String template, Map<String, String> data, Set<String> missing) {
         String s = template;
         for (Matcher m = BLOCK.matcher(s); m.find(); m = BLOCK.matcher(s)) {
             String v = data.get(m.group(2));

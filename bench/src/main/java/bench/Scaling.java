@@ -5,22 +5,24 @@ import bench.Server.Running;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.function.ToDoubleFunction;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import testkit.Await;
 import testkit.Proc;
 
 /**
- * scaling: the article's central claim. One active client's latency and the
- * server's CPU time per request while K idle connections are held open, K from
- * 0 to what the open-file limit allows, for select, poll, epoll (chapters 3 and
- * 4) and the references; chapter 2 for the blocking contrast. Then memory per
- * idle connection, and the ephemeral-port trap: the same crowd from 127.0.0.1.
+ * scaling: the article's central claim. One active client's latency and the server's CPU time per request while
+ * K idle connections are held open, K from 0 to what the open-file limit allows, for select, poll, epoll
+ * (chapters 3 and 4) and the references; chapter 2 for the blocking contrast. Then memory per idle connection,
+ * and the ephemeral-port trap: the same crowd from 127.0.0.1.
  */
 final class Scaling {
     static final List<Server> SERVERS = List.of(Server.SELECT, Server.POLL, Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF);
@@ -42,6 +44,9 @@ final class Scaling {
         int kmax = Math.min(19_000, (Integer.parseInt(Measure.openFileLimits()[0]) - 1_000) / 1_000 * 1_000);
         int[] ks = IntStream.of(s.idle()).map(k -> Math.min(k, kmax)).distinct().toArray();
         int kmem = s.full() ? 10_000 : 2_000;
+        // The trap's crowd: past the ~14,100 even ports, so that every connect() from the crowd's address walks them
+        // all; not much past, since the crowd's own connects then walk them too (a couple of milliseconds each).
+        int trapK = Math.min(kmax, 15_000);
         List<Point> points = new ArrayList<>();
         List<Memory> memory = new ArrayList<>();
         for (int rep = 1; rep <= s.reps(); rep++) {
@@ -55,7 +60,7 @@ final class Scaling {
                 int k = Math.min(kmem, server == Server.SELECT ? 900 : kmax);
                 d.attempt(server.label + ", memory", () -> memory(server, k, s.full() ? 3 : 2, memory));
             }
-            d.attempt(Server.C_REF.label + ", the trap", () -> sweep(Server.C_REF, new int[] {trapK(kmax)}, s, false, points));
+            d.attempt(Server.C_REF.label + ", the trap", () -> sweep(Server.C_REF, new int[] {trapK}, s, false, points));
         }
         Table raw = Measure.rawTable("idle_open", "closed_by_server", "crowd_from", "stop");
         points.forEach(p -> Measure.addRaw(raw, p.row(), p.k(), p.closed(), p.spread() ? "127.0.0.2+" : "127.0.0.1", p.stop()));
@@ -68,51 +73,55 @@ final class Scaling {
         Table slopes = new Table("server", "p50 at 0 µs", "p50 at most µs", "idle at most", "p50 slope µs per 1,000 idle",
                 "CPU slope µs per 1,000 idle", "stopped");
         List<Charts.Line> lines = new ArrayList<>();
-        List<Server> all = new ArrayList<>(List.of(Server.CH2));
-        all.addAll(SERVERS);
-        for (Server server : all) {
-            Map<Integer, List<Point>> byK = new LinkedHashMap<>();
-            points.stream().filter(p -> p.server() == server && p.spread()).forEach(p -> byK.computeIfAbsent(p.k(), k -> new ArrayList<>()).add(p));
+        for (Server server : Stream.concat(Stream.of(Server.CH2), SERVERS.stream()).toList()) {
+            Map<Integer, List<Point>> byK = points.stream().filter(p -> p.server() == server && p.spread())
+                    .collect(Collectors.groupingBy(Point::k, TreeMap::new, Collectors.toList()));
             if (byK.isEmpty()) continue;
-            List<double[]> answered = new ArrayList<>(); // k, p50 µs, CPU µs
-            String stop = null;
-            for (var e : byK.entrySet()) {
-                List<Point> ps = e.getValue();
-                Point first = ps.get(0);
-                boolean ok = ps.stream().allMatch(p -> p.stop() == null);
-                t.add(server.label, e.getKey(), ok ? Spread.of(ps, p -> p.row().result().ms(50)) : null,
-                        ok ? Spread.of(ps, p -> p.row().result().ms(99)) : null, ok ? Spread.of(ps, p -> p.row().cpuUs()) : null,
-                        ok ? Measure.errors(ps.stream().map(Point::row).toList()) : "stopped: " + first.stop());
-                if (ok) {
-                    answered.add(new double[] {e.getKey(), 1000 * Spread.of(ps, p -> p.row().result().ms(50)).median(),
-                        Spread.of(ps, p -> p.row().cpuUs()).median()});
-                } else if (stop == null) {
-                    stop = "at " + e.getKey() + " idle: " + first.stop() + (first.closed() > 0 ? " (" + first.closed() + " hung up on)" : "");
-                }
+            for (List<Point> ps : byK.values()) {
+                List<Row> rows = ps.stream().map(Point::row).toList();
+                String stop = ps.stream().map(Point::stop).filter(Objects::nonNull).findFirst().orElse(null);
+                t.add(server.label, ps.get(0).k(), stop != null ? Arrays.asList(null, null, null, "stopped: " + stop)
+                        : List.of(Spread.of(rows, r -> r.result().ms(50)), Spread.of(rows, r -> r.result().ms(99)),
+                                Spread.of(rows, Row::cpuUs), Measure.errors(rows)));
             }
-            double[] k = answered.stream().mapToDouble(a -> a[0]).toArray();
-            double[] p50 = answered.stream().mapToDouble(a -> a[1]).toArray();
-            double[] cpu = answered.stream().mapToDouble(a -> a[2]).toArray();
+            // A crowd size counts only if every rep was answered there; the first that was not is where it stopped.
+            List<List<Point>> answered =
+                    byK.values().stream().filter(ps -> ps.stream().allMatch(p -> p.stop() == null)).toList();
+            double[] k = answered.stream().mapToDouble(ps -> ps.get(0).k()).toArray();
+            double[] p50 =
+                    answered.stream().mapToDouble(ps -> 1000 * Spread.median(ps, p -> p.row().result().ms(50))).toArray();
+            double[] cpu = answered.stream().mapToDouble(ps -> Spread.median(ps, p -> p.row().cpuUs())).toArray();
+            Point stopped = byK.values().stream().flatMap(List::stream).filter(p -> p.stop() != null).findFirst()
+                    .orElse(null);
             double slope = 1000 * slope(k, p50);
             int last = k.length - 1;
-            slopes.add(server.label, k.length > 0 ? p50[0] : null, k.length > 1 ? p50[last] : null, k.length > 0 ? (long) k[last] : null,
-                    slope, 1000 * slope(k, cpu), stop == null ? "no" : stop);
-            d.put(server.name() + ".slope", slope).put(server.name() + ".at0", k.length > 0 ? p50[0] : Double.NaN)
-                    .put(server.name() + ".atmost", k.length > 1 ? p50[last] : Double.NaN)
-                    .put(server.name() + ".shape", k.length < 2 || k[last] < 1000 ? "short" : p50[last] > 2 * p50[0] ? "grew" : "flat");
-            if (stop != null) d.put(server.name() + ".stop", stop);
+            Double at0 = k.length > 0 ? p50[0] : null;
+            Double atMost = k.length > 1 ? p50[last] : null;
+            slopes.add(server.label, at0, atMost, k.length > 0 ? (long) k[last] : null, slope, 1000 * slope(k, cpu),
+                    stopped == null ? "no" : "at " + stopped.k() + " idle: " + stopped.stop()
+                            + (stopped.closed() > 0 ? " (" + stopped.closed() + " hung up on)" : ""));
+            String key = server.name() + ".";
+            d.put(key + "slope", slope).put(key + "at0", at0).put(key + "atmost", atMost)
+                    .put(key + "shape", atMost == null || k[last] < 1000 ? "short" : atMost > 2 * at0 ? "grew" : "flat");
+            if (stopped != null) {
+                // Apart, so that each template words the stop: the server's message, the step, how many it hung up on.
+                d.put(key + "stop", stopped.stop()).put(key + "stop_idle", stopped.k());
+                if (stopped.closed() > 0) d.put(key + "closed", stopped.closed());
+            }
             if (server != Server.CH2) {
-                lines.add(new Charts.Line(server.label, IntStream.range(0, k.length).mapToDouble(i -> Math.max(k[i], 10)).toArray(),
-                        p50, lines.size(), false));
+                double[] x = Arrays.stream(k).map(v -> Math.max(v, 10)).toArray(); // 0 is drawn at 10 on the log axis
+                lines.add(new Charts.Line(server.label, x, p50, lines.size(), false));
             }
         }
         Charts.draw("perf-scaling.png", "One active client's median latency against idle connections held open",
                 new Charts.Axis("idle connections (log scale; 0 is drawn at 10)", true),
                 // Three decades at least, so that a flat line looks flat and a growing one has room.
                 new Charts.Axis("p50 latency, µs (log scale)", true, 10, Math.max(10_000, 2 * lines.stream()
-                        .flatMapToDouble(l -> java.util.Arrays.stream(l.y())).filter(v -> !Double.isNaN(v)).max().orElse(0))),
+                        .flatMapToDouble(l -> Arrays.stream(l.y())).filter(v -> !Double.isNaN(v)).max().orElse(0))),
                 lines, null, null);
-        trap(points, kmax, d);
+        double one = trapP50(points, trapK, false);
+        double spread = trapP50(points, kmax, true);
+        d.put("trap.one", one).put("trap.spread", spread).put("trap.ratio", one / spread).put("trap.k", trapK);
         Table mem = new Table("server", "idle", "RSS bytes/conn", "live heap bytes/conn", "kernel socket objects bytes/conn (both ends)",
                 "TCP buffers bytes/conn");
         for (Server server : SERVERS) {
@@ -120,7 +129,6 @@ final class Scaling {
             if (ms.isEmpty()) continue;
             mem.add(server.label, ms.get(0).k(), Spread.of(ms, Memory::rss), server.onJvm() ? Spread.of(ms, Memory::heap) : null,
                     Spread.of(ms, Memory::slab), Spread.of(ms, Memory::buffers));
-            d.put(server.name() + ".heap", Spread.of(ms, Memory::heap).median()).put(server.name() + ".rss", Spread.of(ms, Memory::rss).median());
         }
         d.put("table", t).put("slopes", slopes).put("memory", mem).put("kmax", kmax).put("kmem", kmem)
                 .put("example", Server.CH3.shown(BACKLOG)).put("load", LoadGen.Config.of(1).seconds(s.seconds()).deadline(1).cli())
@@ -181,35 +189,18 @@ final class Scaling {
         return new Reading(Proc.rssKiB(r.pid()), heap, slab, Long.parseLong(tcp.replaceAll(".* mem (\\d+).*", "$1")));
     }
 
-    /** The C reference with the crowd from 127.0.0.1 (at 15,000) against the crowd spread (at the most). */
-    private static void trap(List<Point> points, int kmax, Page.Data d) {
-        ToDoubleFunction<Boolean> p50 = spread -> {
-            int k = spread ? kmax : trapK(kmax);
-            List<Point> ps = points.stream().filter(p -> p.server() == Server.C_REF && p.k() == k && p.spread() == spread
-                    && p.stop() == null).toList();
-            return ps.isEmpty() ? Double.NaN : Spread.of(ps, p -> 1000 * p.row().result().ms(50)).median();
-        };
-        double one = p50.applyAsDouble(false);
-        double spread = p50.applyAsDouble(true);
-        d.put("trap.one", one).put("trap.spread", spread).put("trap.ratio", one / spread).put("trap.k", trapK(kmax));
-    }
-
-    /**
-     * Past the ~14,100 even ports, so that every connect() from the crowd's address walks them all; not
-     * much past, since the crowd's own connects then walk them too (a couple of milliseconds each).
-     */
-    private static int trapK(int kmax) {
-        return Math.min(kmax, 15_000);
+    /** The C reference's median latency in µs with {@code k} idle connections, spread or from 127.0.0.1 (NaN: none). */
+    private static double trapP50(List<Point> points, int k, boolean spread) {
+        return Spread.median(points.stream().filter(p -> p.server() == Server.C_REF && p.k() == k && p.spread() == spread
+                && p.stop() == null).toList(), p -> 1000 * p.row().result().ms(50));
     }
 
     /** Least-squares slope of y against x (NaN for fewer than two points). */
     static double slope(double[] x, double[] y) {
-        int n = x.length;
-        if (n < 2) return Double.NaN;
-        double mx = IntStream.range(0, n).mapToDouble(i -> x[i]).average().orElseThrow();
-        double my = IntStream.range(0, n).mapToDouble(i -> y[i]).average().orElseThrow();
-        double sxy = IntStream.range(0, n).mapToDouble(i -> (x[i] - mx) * (y[i] - my)).sum();
-        double sxx = IntStream.range(0, n).mapToDouble(i -> (x[i] - mx) * (x[i] - mx)).sum();
-        return sxy / sxx;
+        if (x.length < 2) return Double.NaN;
+        double mx = Arrays.stream(x).average().orElseThrow();
+        double my = Arrays.stream(y).average().orElseThrow();
+        double sxy = IntStream.range(0, x.length).mapToDouble(i -> (x[i] - mx) * (y[i] - my)).sum();
+        return sxy / Arrays.stream(x).map(v -> (v - mx) * (v - mx)).sum();
     }
 }

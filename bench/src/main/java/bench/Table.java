@@ -1,18 +1,18 @@
 package bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * The one table writer: the same rows become a Markdown table for the page and
- * the console, and a CSV file for the raw results. Cells are numbers (formatted
- * to about three significant digits), strings, {@link Spread}s (median with
- * the min-max range) or null (not measured).
+ * The one table writer: the same rows become a Markdown table for the page and the console, and a CSV file for
+ * the raw results. Cells are numbers (formatted to about three significant digits), strings, {@link Spread}s
+ * (median with the min-max range) or null (not measured).
  */
 final class Table {
     private final List<String> columns;
@@ -24,15 +24,12 @@ final class Table {
 
     /** A row; a List among the cells stands for its elements. */
     Table add(Object... cells) {
-        List<Object> row = new ArrayList<>();
-        for (Object cell : cells) {
-            if (cell instanceof List<?> list) row.addAll(list);
-            else row.add(cell);
+        Object[] row = Arrays.stream(cells).<Object>flatMap(c -> c instanceof List<?> l ? l.stream() : Stream.of(c))
+                .toArray();
+        if (row.length != columns.size()) {
+            throw new IllegalArgumentException(columns.size() + " columns, " + row.length + " cells");
         }
-        if (row.size() != columns.size()) {
-            throw new IllegalArgumentException(columns.size() + " columns, " + row.size() + " cells");
-        }
-        rows.add(row.toArray());
+        rows.add(row);
         return this;
     }
 
@@ -42,34 +39,18 @@ final class Table {
 
     String markdown() {
         StringBuilder sb = new StringBuilder("| ").append(String.join(" | ", columns)).append(" |\n|");
-        for (int c = 0; c < columns.size(); c++) {
-            sb.append(numeric(c) ? " ---: |" : " --- |");
-        }
-        sb.append('\n');
+        for (int c = 0; c < columns.size(); c++) sb.append(numeric(c) ? " ---: |" : " --- |");
         for (Object[] row : rows) {
-            sb.append('|');
+            sb.append("\n|");
             for (Object cell : row) sb.append(' ').append(format(cell).replace("|", "\\|")).append(" |");
-            sb.append('\n');
         }
-        return sb.toString();
+        return sb.append('\n').toString();
     }
 
     void writeCsv(Path file) {
-        StringBuilder sb = new StringBuilder(String.join(",", columns.stream().map(Table::csv).toList())).append('\n');
-        for (Object[] row : rows) {
-            List<String> cells = new ArrayList<>();
-            for (Object cell : row) {
-                cells.add(cell == null ? "" : cell instanceof Spread s ? Double.toString(s.median())
-                        : cell instanceof Number ? cell.toString() : csv(cell.toString()));
-            }
-            sb.append(String.join(",", cells)).append('\n');
-        }
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, sb);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        StringBuilder sb = new StringBuilder(csvLine(columns.toArray()));
+        rows.forEach(row -> sb.append(csvLine(row)));
+        Page.unchecked(() -> Files.writeString(file, sb));
     }
 
     private boolean numeric(int column) {
@@ -97,7 +78,14 @@ final class Table {
         return String.format(Locale.ROOT, f, v);
     }
 
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? '"' + s.replace("\"", "\"\"") + '"' : s;
+    /** A CSV line: numbers as Java prints them (a Spread as its median), text quoted when it must be. */
+    private static String csvLine(Object[] cells) {
+        return Arrays.stream(cells).map(cell -> {
+            if (cell == null) return "";
+            if (cell instanceof Spread s) return Double.toString(s.median());
+            String text = cell.toString();
+            boolean quoted = !(cell instanceof Number) && text.matches("(?s).*[,\"\n].*");
+            return quoted ? '"' + text.replace("\"", "\"\"") + '"' : text;
+        }).collect(Collectors.joining(",", "", "\n"));
     }
 }
