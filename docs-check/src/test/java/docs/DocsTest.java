@@ -181,6 +181,53 @@ class DocsTest {
     }
 
     /**
+     * Every exercise of every page (English and Chinese) has its answer folded in a
+     * {@code <details>} block, and every {@code make lab L=NAME} a page tells a student to
+     * run names a lab that exists.
+     */
+    @Test
+    void everyExerciseHasAFoldedAnswerAndEveryLabNamedExists() throws IOException {
+        java.util.regex.Pattern item = java.util.regex.Pattern.compile("\\d+\\. .*");
+        java.util.regex.Pattern lab = java.util.regex.Pattern.compile("make lab L=(\\d[\\w-]*)");
+        List<String> problems = new java.util.ArrayList<>();
+        List<Path> pages = new java.util.ArrayList<>(List.of(ROOT.resolve("README.md")));
+        try (Stream<Path> walk = Files.walk(ROOT.resolve("docs"))) {
+            walk.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+        }
+        int exercises = 0;
+        for (Path page : pages) {
+            List<String> lines = Files.readAllLines(page);
+            String name = ROOT.relativize(page).toString();
+            boolean inExercises = false;
+            int start = -1;
+            for (int i = 0; i <= lines.size(); i++) {
+                String line = i < lines.size() ? lines.get(i) : "## end";
+                java.util.regex.Matcher named = lab.matcher(line);
+                while (named.find()) {
+                    if (!Files.exists(ROOT.resolve("labs/" + named.group(1) + ".patch"))) {
+                        problems.add(name + ":" + (i + 1) + ": no lab " + named.group(1));
+                    }
+                }
+                boolean heading = line.startsWith("## ");
+                if ((heading || item.matcher(line).matches()) && inExercises && start >= 0) {
+                    exercises++;
+                    if (lines.subList(start, i).stream().noneMatch(l -> l.contains("<details>"))) {
+                        problems.add(name + ":" + (start + 1) + ": an exercise without a folded answer (<details>)");
+                    }
+                }
+                if (heading) {
+                    inExercises = line.equals("## Exercises") || line.equals("## 练习");
+                    start = -1;
+                } else if (inExercises && item.matcher(line).matches()) {
+                    start = i;
+                }
+            }
+        }
+        assertTrue(exercises >= 40, "exercises found: " + exercises + "; is the heading still ## Exercises / ## 练习?");
+        assertTrue(problems.isEmpty(), String.join("\n  ", problems));
+    }
+
+    /**
      * Browsers show a line break inside a paragraph as a space, which is a stray gap between two Chinese
      * characters: the Chinese pages break lines only after punctuation or next to ASCII.
      */
