@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import testkit.ChapterProcess;
 import testkit.Proc;
 
@@ -192,16 +193,26 @@ final class Page {
                 missing.add(m.group(1));
                 return "–";
             }
-            return Matcher.quoteReplacement(m.group(2).isEmpty() ? v : relabel(v, m.group(2).substring(1).split("\\|", -1)));
+            return Matcher.quoteReplacement(m.group(2).isEmpty() ? v : relabel(v, m.group(2).substring(1)));
         });
     }
 
-    /** A Markdown table with its header row replaced by {@code labels} (left as it was if the count differs). */
-    private static String relabel(String table, String[] labels) {
+    /**
+     * A Markdown table with its header row replaced by labels: {@code spec} is one or more label lists
+     * separated by "||" (a table whose columns differ between the quick and the full set gets one list
+     * each); the list with as many labels as the table has columns wins, or the header stays as it was.
+     */
+    private static String relabel(String table, String spec) {
         List<String> lines = new ArrayList<>(table.lines().toList());
-        if (lines.isEmpty() || lines.get(0).split("(?<!\\\\)\\|", -1).length - 2 != labels.length) return table;
-        lines.set(0, "| " + String.join(" | ", List.of(labels).stream().map(String::strip).toList()) + " |");
-        return String.join("\n", lines);
+        int columns = lines.isEmpty() ? -1 : lines.get(0).split("(?<!\\\\)\\|", -1).length - 2;
+        for (String list : spec.split("\\|\\|")) {
+            List<String> labels = Stream.of(list.split("\\|", -1)).map(String::strip).toList();
+            if (labels.size() == columns) {
+                lines.set(0, "| " + String.join(" | ", labels) + " |");
+                return String.join("\n", lines);
+            }
+        }
+        return table;
     }
 
     private Page() {}

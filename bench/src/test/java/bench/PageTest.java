@@ -51,6 +51,8 @@ class PageTest {
         String table = new Table("server", "req/s").add("C", 1000).markdown().strip();
         assertThat(render("{{t|服务器|请求/秒}}", Map.of("t", table))).isEqualTo("| 服务器 | 请求/秒 |\n| --- | ---: |\n| C | 1,000 |");
         assertThat(render("{{t|one}}", Map.of("t", table))).isEqualTo(table);
+        // One list per column count: the quick and the full set's tables differ in columns.
+        assertThat(render("{{t|一|二|三||服务器|请求/秒}}", Map.of("t", table))).startsWith("| 服务器 | 请求/秒 |\n");
     }
 
     /**
