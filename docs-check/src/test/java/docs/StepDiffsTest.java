@@ -318,6 +318,18 @@ class StepDiffsTest {
         }
     }
 
+    /** The stylesheet is written once, in docs/diffs; every Chinese page links to that file. */
+    @Test
+    void everyEditionSharesTheOneStylesheet() {
+        Map<String, String> chinese = StepDiffs.generate(ROOT, StepDiffs.CHINESE);
+        assertFalse(chinese.containsKey("diffs.css"), "the Chinese edition writes no stylesheet of its own");
+        String href = StepDiffs.stylesheetHref(StepDiffs.CHINESE);
+        assertEquals("../../diffs/diffs.css", href);
+        assertTrue(Files.isRegularFile(ROOT.resolve(StepDiffs.CHINESE.folder()).resolve(href).normalize()), href);
+        chinese.forEach((name, page) -> assertTrue(!name.endsWith(".html")
+                || page.contains("<link rel=\"stylesheet\" href=\"" + href + "\">"), name));
+    }
+
     /** A pale tint is never the only sign of a change: every rule that tints a line also draws a solid bar. */
     @Test
     void aPaleTintIsNeverTheOnlySignal() {
