@@ -63,7 +63,7 @@ final class Modes {
                 for (Server server : SERVERS) {
                     Running r = server.start(BACKLOG);
                     running.put(server, r);
-                    LoadGen.run(LoadGen.Config.of(C).requests(30_000).port(r.port()).label(server.name() + " warm-up"));
+                    LoadGen.run(LoadGen.Config.of(C).requests(30_000).port(r.port())); // unmeasured: no progress line
                 }
                 for (int pad : PADDING) {
                     String size = pad == 0 ? "plain" : "padded";
