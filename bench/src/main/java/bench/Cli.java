@@ -1,22 +1,20 @@
 package bench;
 
-/** Command-line helpers shared by the generator and the java.nio reference: one clear line and exit 2, no stack trace. */
+/** Command-line helpers for the generator, the java.nio reference and Main: one clear line, exit 2, no stack trace. */
 final class Cli {
     static int intArg(String s, int lo, int hi, String what) {
-        return (int) numberArg(s, Integer::parseInt, lo, hi, what);
+        return (int) numberArg(s, true, lo, hi, what);
     }
 
     static double doubleArg(String s, double lo, double hi, String what) {
-        return numberArg(s, Double::parseDouble, lo, hi, what);
+        return numberArg(s, false, lo, hi, what);
     }
 
-    private static double numberArg(String s, java.util.function.ToDoubleFunction<String> parse, double lo, double hi,
-                                    String what) {
+    private static double numberArg(String s, boolean integer, double lo, double hi, String what) {
         try {
-            double v = parse.applyAsDouble(s);
+            double v = integer ? Integer.parseInt(s) : Double.parseDouble(s);
             if (v >= lo && v <= hi) return v;
-        } catch (NumberFormatException ignored) {
-            // reported below
+        } catch (NumberFormatException ignored) { // reported below
         }
         throw fail("bad " + what + " '" + s + "': expected " + plain(lo) + ".." + plain(hi));
     }

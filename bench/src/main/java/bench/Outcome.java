@@ -11,7 +11,6 @@ enum Outcome {
     WRONG("wrong reply"); // bytes other than the expected reply, or more of them
 
     final String label;
-
     Outcome(String label) {
         this.label = label;
     }

@@ -21,8 +21,7 @@ record Spread(double[] samples) {
     }
 
     double median() {
-        int n = samples.length;
-        return n % 2 == 1 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
+        return (samples[(samples.length - 1) / 2] + samples[samples.length / 2]) / 2;
     }
 
     double min() {
