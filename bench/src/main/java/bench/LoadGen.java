@@ -1,6 +1,7 @@
 package bench;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -14,47 +15,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 
 /**
- * A load generator in the spirit of ApacheBench: HTTP/1.0, a fresh connection per request, {@code c}
- * requests in flight, for {@code n} requests or a duration. Each worker thread drives its share of the
- * connections through one non-blocking Selector, so a slow or silent connection never holds up the
- * others: a request unfinished at its deadline (say, a SYN dropped by a full accept queue, whose first
- * retransmit leaves 1 s later) is counted as a timeout, and its slot starts a new request. As a library
- * it prints nothing: its callers report, {@link #main} as ab does.
+ * An ApacheBench-like load generator: HTTP/1.0, a fresh connection per request, c requests in flight, for n requests
+ * or a duration. Each worker thread drives its connections through one non-blocking Selector, so a slow or silent one
+ * never holds up the others: a request unfinished at its deadline (say, a SYN dropped by a full accept queue, whose
+ * first retransmit leaves 1 s later) counts as a timeout and its slot starts a new request. Prints only in main.
  */
 public final class LoadGen {
     static final int DEFAULT_THREADS = 2;
     private static final String USAGE = "usage: LoadGen [-c concurrency (1)] [-n requests (1) | -t seconds]"
-            + " [-s deadline-seconds (30, as ab)] [-w threads (2, at most c)] [-p padding-bytes] http://127.0.0.1:PORT/";
+            + " [-s deadline-seconds (30, as ab)] [-w threads (2, up to c)] [-p padding-bytes] http://127.0.0.1:PORT/";
 
-    /**
-     * What to run: {@code requests > 0} means -n mode, otherwise {@code durationNanos} applies;
-     * {@code padding} bytes of a header lengthen the request; {@code label} names the run in progress lines.
-     */
+    /** What to run: -n mode if {@code requests > 0}, else for {@code durationNanos}; {@code label} names the run. */
     public record Config(InetSocketAddress target, int concurrency, long requests, long durationNanos,
                          long deadlineNanos, int threads, String label, int padding) {
         public Config {
-            if (!target.getAddress().isLoopbackAddress()) {
-                throw new IllegalArgumentException("load goes to loopback addresses only, not " + target);
-            }
-            if (concurrency < 1 || threads < 1 || threads > concurrency) {
-                throw new IllegalArgumentException("need 1 <= threads <= concurrency");
-            }
-            if ((requests > 0) == (durationNanos > 0)) {
-                throw new IllegalArgumentException("give either a request count or a duration");
-            }
+            boolean loopback = !target.isUnresolved() && target.getAddress().isLoopbackAddress();
+            require(loopback, "this generator only loads this machine's loopback addresses, not " + target);
+            require(concurrency >= 1 && threads >= 1 && threads <= concurrency, "need 1 <= threads <= concurrency");
+            require((requests > 0) != (durationNanos > 0), "give either a request count or a duration");
         }
 
         /**
-         * {@code concurrency} requests in flight for 1 s, ab's 30 s deadline, two worker threads (one
-         * for c=1): most of a client's cost is the kernel's TCP work, which one thread cannot spread
-         * over both cores (ab, with one, saturates one core).
+         * c in flight for 1 s, ab's 30 s deadline, two worker threads (one for c=1): most of a client's cost is the
+         * kernel's TCP work, which one thread cannot spread over both cores (ab, with one, saturates one core).
          */
         static Config of(int concurrency) {
             return new Config(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), concurrency, 0, nanos(1),
@@ -92,14 +83,17 @@ public final class LoadGen {
 
         /** The same load as a command line, for the page. */
         String cli() {
-            return "bench.LoadGen -c " + concurrency
-                    + (requests > 0 ? " -n " + requests : " -t " + Cli.plain(durationNanos / 1e9))
-                    + " -s " + Cli.plain(deadlineNanos / 1e9) + " -w " + threads
+            String load = requests > 0 ? " -n " + requests : " -t " + Cli.plain(durationNanos / 1e9);
+            return "bench.LoadGen -c " + concurrency + load + " -s " + Cli.plain(deadlineNanos / 1e9) + " -w " + threads
                     + (padding > 0 ? " -p " + padding : "") + " http://127.0.0.1:PORT/";
         }
 
         private static long nanos(double seconds) {
             return (long) (seconds * 1e9);
+        }
+
+        private static void require(boolean ok, String message) {
+            if (!ok) throw new IllegalArgumentException(message);
         }
     }
 
@@ -107,10 +101,8 @@ public final class LoadGen {
     public static final class Result {
         final long[] counts = new long[Outcome.values().length];
         final Histogram latency = newHistogram();
-        /** From the first request's start to the last one's end. */
-        long elapsedNanos;
-        /** -n mode: the whole run; duration mode: the window in which new requests were started. */
-        long windowNanos;
+        long elapsedNanos; // from the first request's start to the last one's end
+        long windowNanos; // -n mode: the whole run; duration mode: the window in which new requests were started
         long okInWindow;
 
         long count(Outcome o) {
@@ -149,9 +141,8 @@ public final class LoadGen {
 
         /** "12 connect timeout, 3 reset" or "none". */
         String errorSummary() {
-            String errors = Stream.of(Outcome.values()).filter(o -> o != Outcome.OK && count(o) > 0)
-                    .map(o -> count(o) + " " + o.label).collect(Collectors.joining(", "));
-            return errors.isEmpty() ? "none" : errors;
+            return Arrays.stream(Outcome.values()).filter(o -> o != Outcome.OK && count(o) > 0)
+                    .map(o -> count(o) + " " + o.label).reduce((a, b) -> a + ", " + b).orElse("none");
         }
     }
 
@@ -164,90 +155,71 @@ public final class LoadGen {
         long start = System.nanoTime();
         long windowEnd = config.requests() > 0 ? Long.MAX_VALUE : start + config.durationNanos();
         AtomicLong toStart = new AtomicLong(config.requests() > 0 ? config.requests() : Long.MAX_VALUE);
-        List<Worker> workers = new ArrayList<>();
-        for (int i = 0; i < config.threads(); i++) {
-            int slots = config.concurrency() / config.threads() + (i < config.concurrency() % config.threads() ? 1 : 0);
-            workers.add(new Worker(config, slots, start, windowEnd, toStart));
-        }
-        workers.forEach(Thread::start);
+        List<Worker> workers = IntStream.range(0, config.threads())
+                .mapToObj(i -> new Worker(config, i, start, windowEnd, toStart)).toList();
+        Executor newThread = r -> new Thread(r, "loadgen").start();
+        CompletableFuture.allOf(workers.stream().map(w -> CompletableFuture.runAsync(w, newThread))
+                .toArray(CompletableFuture[]::new)).join(); // rethrows a worker's failure
         Result total = new Result();
-        for (Worker w : workers) {
-            try {
-                w.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-            if (w.failure != null) throw new IllegalStateException("load generator failed", w.failure);
-            total.add(w.result);
-        }
+        workers.forEach(w -> total.add(w.result));
         total.elapsedNanos = workers.stream().mapToLong(w -> w.lastEnd).max().orElse(start) - start;
         total.windowNanos = config.requests() > 0 ? total.elapsedNanos : config.durationNanos();
-        if (config.requests() > 0) total.okInWindow = total.count(Outcome.OK);
         return total;
     }
 
-    /** One request in flight; slots are reused, channels are not. */
-    private static final class Slot {
-        final ByteBuffer request;
-        final ByteBuffer reply = ByteBuffer.allocateDirect(Http.RESPONSE.capacity() + 1); // +1 spots a longer reply
-        SocketChannel channel;
-        SelectionKey key;
-        long start;
-        boolean connected;
-
-        Slot(byte[] request) {
-            this.request = ByteBuffer.allocateDirect(request.length).put(request).flip();
-        }
-    }
-
-    private static final class Worker extends Thread {
+    /** One thread's share of the slots (requests in flight), driven through one Selector. */
+    private static final class Worker implements Runnable {
         private static final long SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
         private final Config config;
         private final long windowEnd;
         private final AtomicLong toStart;
+        private final byte[] requestBytes;
         private final List<Slot> slots = new ArrayList<>();
         private final List<Slot> free = new ArrayList<>();
-        private final ByteBuffer expected = Http.RESPONSE.duplicate();
         final Result result = new Result();
         long lastEnd;
-        Throwable failure;
         private Selector selector;
         private int busy;
 
-        Worker(Config config, int n, long start, long windowEnd, AtomicLong toStart) {
-            super("loadgen");
+        /** One request in flight; slots are reused, channels are not. */
+        private final class Slot {
+            final ByteBuffer request = ByteBuffer.allocateDirect(requestBytes.length).put(requestBytes).flip();
+            final ByteBuffer reply = ByteBuffer.allocateDirect(Http.RESPONSE.capacity() + 1); // +1 spots a longer reply
+            SocketChannel channel;
+            long start;
+            boolean connected;
+        }
+
+        Worker(Config config, int index, long start, long windowEnd, AtomicLong toStart) {
             this.config = config;
             this.windowEnd = windowEnd;
             this.toStart = toStart;
-            byte[] request = Http.request(config.target().getHostString() + ":" + config.target().getPort(),
-                    config.padding());
-            for (int i = 0; i < n; i++) slots.add(new Slot(request));
             lastEnd = start;
+            InetSocketAddress to = config.target();
+            requestBytes = Http.request(to.getHostString() + ":" + to.getPort(), config.padding());
+            int n = config.concurrency() / config.threads() + (index < config.concurrency() % config.threads() ? 1 : 0);
+            for (int i = 0; i < n; i++) slots.add(new Slot());
+            free.addAll(slots);
         }
 
         @Override
         public void run() {
             try (Selector sel = Selector.open()) {
                 selector = sel;
-                free.addAll(slots);
                 startFree();
                 long nextScan = System.nanoTime() + SCAN_NANOS;
                 while (busy > 0) {
-                    selector.select(this::ready, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextScan - System.nanoTime())));
+                    selector.select(this::ready, Math.max(1, (nextScan - System.nanoTime()) / 1_000_000));
                     long now = System.nanoTime();
                     if (now >= nextScan) {
-                        for (Slot s : slots) {
-                            if (s.channel != null && now - s.start >= config.deadlineNanos()) {
-                                end(s, s.connected ? Outcome.READ_TIMEOUT : Outcome.CONNECT_TIMEOUT);
-                            }
-                        }
+                        slots.stream().filter(s -> s.channel != null && now - s.start >= config.deadlineNanos())
+                                .forEach(s -> end(s, s.connected ? Outcome.READ_TIMEOUT : Outcome.CONNECT_TIMEOUT));
                         nextScan = now + SCAN_NANOS;
                     }
                     startFree(); // after select returns, so that a failing connect() cannot spin
                 }
-            } catch (Throwable e) {
-                failure = e;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
 
@@ -265,8 +237,8 @@ public final class LoadGen {
                     s.channel = SocketChannel.open();
                     s.channel.configureBlocking(false);
                     boolean connected = s.channel.connect(config.target());
-                    s.key = s.channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, s);
-                    if (connected) send(s);
+                    SelectionKey key = s.channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, s);
+                    if (connected) send(s, key);
                 } catch (IOException e) {
                     end(s, Outcome.CONNECT_ERROR);
                 }
@@ -275,45 +247,35 @@ public final class LoadGen {
 
         private void ready(SelectionKey key) {
             Slot s = (Slot) key.attachment();
-            if (s.channel == null || s.key != key) return; // ended earlier in this round
+            if (key.channel() != s.channel) return; // the request ended earlier in this round
             try {
-                if (!s.connected) {
-                    if (s.channel.finishConnect()) send(s);
-                } else if (key.isWritable()) {
-                    send(s);
-                } else if (key.isReadable()) {
-                    receive(s);
+                if (s.connected ? key.isWritable() : s.channel.finishConnect()) {
+                    send(s, key);
+                } else if (key.isReadable()) { // never while connecting: the key's interest is OP_CONNECT alone
+                    int n = s.channel.read(s.reply);
+                    while (n > 0 && s.reply.hasRemaining()) n = s.channel.read(s.reply);
+                    if (n < 0) end(s, Http.judge(Http.RESPONSE, s.reply.flip())); // end of stream
+                    if (n > 0) end(s, Outcome.WRONG); // a full buffer: more bytes than the expected reply
                 }
             } catch (IOException e) { // finishConnect's ConnectException comes before connected is set
                 end(s, s.connected ? Outcome.RESET : Outcome.CONNECT_ERROR);
             }
         }
 
-        private void send(Slot s) throws IOException {
+        private void send(Slot s, SelectionKey key) throws IOException {
             s.connected = true;
             s.channel.write(s.request);
             // A fresh socket takes ~80 bytes at once; OP_WRITE only in the unlikely other case.
-            s.key.interestOps(s.request.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
-        }
-
-        private void receive(Slot s) throws IOException {
-            for (int n = s.channel.read(s.reply); n != 0; n = s.channel.read(s.reply)) {
-                if (n < 0 || !s.reply.hasRemaining()) { // end of stream, or more bytes than the expected reply
-                    end(s, n < 0 ? Http.judge(expected, s.reply.flip()) : Outcome.WRONG);
-                    return;
-                }
-            }
+            key.interestOps(s.request.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
         }
 
         private void end(Slot s, Outcome outcome) {
             long now = System.nanoTime();
             try {
                 if (s.channel != null) s.channel.close(); // also cancels the key
-            } catch (IOException ignored) {
-                // the outcome is already decided
+            } catch (IOException ignored) { // the outcome is already decided
             }
             s.channel = null;
-            s.key = null;
             result.counts[outcome.ordinal()]++;
             if (outcome == Outcome.OK) {
                 result.latency.recordValue(Math.min((now - s.start) / 1000, result.latency.getHighestTrackableValue()));
@@ -325,46 +287,37 @@ public final class LoadGen {
         }
     }
 
-    /** The command line: {@link #USAGE}, then ab's kind of report. */
+    /** The command line: {@link #USAGE}, then ab's kind of report; a bad argument is one line on stderr. */
     public static void main(String[] args) {
         Map<String, String> opt = new HashMap<>();
-        String url = null;
-        for (int i = 0; i < args.length; i++) {
-            if (args[i].matches("-[cntswp]") && i + 1 < args.length) {
-                opt.put(args[i], args[++i]);
-            } else if (args[i].startsWith("-") || url != null) {
-                throw Cli.fail(USAGE);
-            } else {
-                url = args[i];
-            }
+        for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i], args[i + 1]);
+        boolean ok = args.length % 2 == 1 && opt.keySet().stream().allMatch(o -> o.matches("-[cntswp]"));
+        String url = ok ? args[args.length - 1] : "-";
+        if (url.startsWith("-")) throw Cli.fail(USAGE);
+        Config config;
+        try {
+            URI uri = URI.create(url);
+            if (!url.startsWith("http://") || uri.getPort() < 0) throw Cli.fail("need http://HOST:PORT/, got " + url);
+            int c = Cli.intArg(opt.getOrDefault("-c", "1"), 1, 100_000, "concurrency");
+            long n = opt.containsKey("-n") ? Cli.intArg(opt.get("-n"), 1, Integer.MAX_VALUE, "requests") : 0;
+            double t = opt.containsKey("-t") ? Cli.doubleArg(opt.get("-t"), 0.1, 3600, "seconds") : 0;
+            double deadline = Cli.doubleArg(opt.getOrDefault("-s", "30"), 0.1, 3600, "deadline seconds");
+            int threads = Cli.intArg(opt.getOrDefault("-w", "" + DEFAULT_THREADS), 1, 64, "threads");
+            int padding = Cli.intArg(opt.getOrDefault("-p", "0"), 0, 1 << 20, "padding bytes");
+            config = new Config(new InetSocketAddress(uri.getHost(), uri.getPort()), c, n == 0 && t == 0 ? 1 : n,
+                    Config.nanos(t), Config.nanos(deadline), Math.min(threads, c), "c=" + c, padding);
+        } catch (IllegalArgumentException e) { // a malformed URL, a host that is not loopback, both -n and -t
+            throw Cli.fail(e.getMessage());
         }
-        if (url == null) throw Cli.fail(USAGE);
-        URI uri = URI.create(url);
-        if (!"http".equals(uri.getScheme()) || uri.getPort() < 0) throw Cli.fail("need http://HOST:PORT/, got " + url);
-        InetSocketAddress target = new InetSocketAddress(uri.getHost(), uri.getPort());
-        if (target.isUnresolved() || !target.getAddress().isLoopbackAddress()) {
-            throw Cli.fail("this generator only loads this machine's loopback addresses, not " + uri.getHost());
-        }
-        int c = Cli.intArg(opt.getOrDefault("-c", "1"), 1, 100_000, "concurrency");
-        long n = opt.containsKey("-n") ? Cli.intArg(opt.get("-n"), 1, Integer.MAX_VALUE, "requests") : 0;
-        double t = opt.containsKey("-t") ? Cli.doubleArg(opt.get("-t"), 0.1, 3600, "seconds") : 0;
-        double deadline = Cli.doubleArg(opt.getOrDefault("-s", "30"), 0.1, 3600, "deadline seconds");
-        int threads = Cli.intArg(opt.getOrDefault("-w", "" + DEFAULT_THREADS), 1, 64, "threads");
-        int padding = Cli.intArg(opt.getOrDefault("-p", "0"), 0, 1 << 20, "padding bytes");
-        Config config = new Config(target, c, n == 0 && t == 0 ? 1 : n, (long) (t * 1e9), (long) (deadline * 1e9),
-                Math.min(threads, c), "c=" + c, padding);
-        System.out.println(report(config, run(config)));
-    }
-
-    static String report(Config config, Result r) {
-        return String.format(Locale.ROOT, """
+        Result r = run(config);
+        System.out.printf(Locale.ROOT, """
                 Concurrency:          %d (%d worker thread%s)
                 Requests:             %,d ended in %.3f s
                 OK replies:           %,d
                 Errors:               %s
                 Requests per second:  %,.1f (OK replies)
-                Latency (ms):         p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f""",
-                config.concurrency(), config.threads(), config.threads() == 1 ? "" : "s",
+                Latency (ms):         p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f
+                """, config.concurrency(), config.threads(), config.threads() == 1 ? "" : "s",
                 r.total(), r.elapsedNanos / 1e9, r.count(Outcome.OK), r.errorSummary(), r.rate(),
                 r.ms(50), r.ms(90), r.ms(99), r.ms(99.9), r.ms(100));
     }
