@@ -16,17 +16,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 
 /**
- * An ApacheBench-like load generator: HTTP/1.0, a fresh connection per request, c requests in flight, for n requests
- * or a duration. Each worker thread drives its connections through one non-blocking Selector, so a slow or silent one
- * never holds up the others: a request unfinished at its deadline (say, a SYN dropped by a full accept queue, whose
- * first retransmit leaves 1 s later) counts as a timeout and its slot starts a new request. Prints only in main.
+ * An ApacheBench-like load generator: HTTP/1.0, a fresh connection per request, c in flight, n requests or a duration.
+ * Worker threads each drive their connections through one non-blocking Selector, so a request unfinished at its
+ * deadline (say, a SYN dropped by a full accept queue, retried 1 s later) only counts as a timeout; its slot goes on.
  */
 public final class LoadGen {
     static final int DEFAULT_THREADS = 2;
@@ -156,13 +154,13 @@ public final class LoadGen {
         long windowEnd = config.requests() > 0 ? Long.MAX_VALUE : start + config.durationNanos();
         AtomicLong toStart = new AtomicLong(config.requests() > 0 ? config.requests() : Long.MAX_VALUE);
         List<Worker> workers = IntStream.range(0, config.threads())
-                .mapToObj(i -> new Worker(config, i, start, windowEnd, toStart)).toList();
-        Executor newThread = r -> new Thread(r, "loadgen").start();
-        CompletableFuture.allOf(workers.stream().map(w -> CompletableFuture.runAsync(w, newThread))
+                .mapToObj(i -> new Worker(config, i, windowEnd, toStart)).toList();
+        CompletableFuture.allOf(workers.stream()
+                .map(w -> CompletableFuture.runAsync(w, r -> new Thread(r, "loadgen").start())) // a thread each
                 .toArray(CompletableFuture[]::new)).join(); // rethrows a worker's failure
         Result total = new Result();
         workers.forEach(w -> total.add(w.result));
-        total.elapsedNanos = workers.stream().mapToLong(w -> w.lastEnd).max().orElse(start) - start;
+        total.elapsedNanos = Math.max(0, workers.stream().mapToLong(w -> w.lastEnd).max().orElseThrow() - start);
         total.windowNanos = config.requests() > 0 ? total.elapsedNanos : config.durationNanos();
         return total;
     }
@@ -177,7 +175,7 @@ public final class LoadGen {
         private final List<Slot> slots = new ArrayList<>();
         private final List<Slot> free = new ArrayList<>();
         final Result result = new Result();
-        long lastEnd;
+        long lastEnd; // 0 until a request ends
         private Selector selector;
         private int busy;
 
@@ -190,22 +188,19 @@ public final class LoadGen {
             boolean connected;
         }
 
-        Worker(Config config, int index, long start, long windowEnd, AtomicLong toStart) {
+        Worker(Config config, int index, long windowEnd, AtomicLong toStart) {
             this.config = config;
             this.windowEnd = windowEnd;
             this.toStart = toStart;
-            lastEnd = start;
             InetSocketAddress to = config.target();
             requestBytes = Http.request(to.getHostString() + ":" + to.getPort(), config.padding());
-            int n = config.concurrency() / config.threads() + (index < config.concurrency() % config.threads() ? 1 : 0);
-            for (int i = 0; i < n; i++) slots.add(new Slot());
+            for (int i = index; i < config.concurrency(); i += config.threads()) slots.add(new Slot());
             free.addAll(slots);
         }
 
         @Override
         public void run() {
-            try (Selector sel = Selector.open()) {
-                selector = sel;
+            try (Selector open = selector = Selector.open()) {
                 startFree();
                 long nextScan = System.nanoTime() + SCAN_NANOS;
                 while (busy > 0) {
@@ -230,15 +225,13 @@ public final class LoadGen {
                 if (now >= windowEnd || toStart.getAndDecrement() <= 0) continue; // this slot retires
                 busy++;
                 s.start = now;
-                s.connected = false;
                 s.request.rewind();
                 s.reply.clear();
                 try {
                     s.channel = SocketChannel.open();
                     s.channel.configureBlocking(false);
-                    boolean connected = s.channel.connect(config.target());
-                    SelectionKey key = s.channel.register(selector, connected ? 0 : SelectionKey.OP_CONNECT, s);
-                    if (connected) send(s, key);
+                    s.connected = s.channel.connect(config.target()); // never at once on Linux: EINPROGRESS
+                    s.channel.register(selector, s.connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, s);
                 } catch (IOException e) {
                     end(s, Outcome.CONNECT_ERROR);
                 }
@@ -250,7 +243,10 @@ public final class LoadGen {
             if (key.channel() != s.channel) return; // the request ended earlier in this round
             try {
                 if (s.connected ? key.isWritable() : s.channel.finishConnect()) {
-                    send(s, key);
+                    s.connected = true;
+                    s.channel.write(s.request);
+                    // A fresh socket takes ~80 bytes at once; OP_WRITE only in the unlikely other case.
+                    key.interestOps(s.request.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
                 } else if (key.isReadable()) { // never while connecting: the key's interest is OP_CONNECT alone
                     int n = s.channel.read(s.reply);
                     while (n > 0 && s.reply.hasRemaining()) n = s.channel.read(s.reply);
@@ -260,13 +256,6 @@ public final class LoadGen {
             } catch (IOException e) { // finishConnect's ConnectException comes before connected is set
                 end(s, s.connected ? Outcome.RESET : Outcome.CONNECT_ERROR);
             }
-        }
-
-        private void send(Slot s, SelectionKey key) throws IOException {
-            s.connected = true;
-            s.channel.write(s.request);
-            // A fresh socket takes ~80 bytes at once; OP_WRITE only in the unlikely other case.
-            key.interestOps(s.request.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
         }
 
         private void end(Slot s, Outcome outcome) {
@@ -292,9 +281,8 @@ public final class LoadGen {
         Map<String, String> opt = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i], args[i + 1]);
         boolean ok = args.length % 2 == 1 && opt.keySet().stream().allMatch(o -> o.matches("-[cntswp]"));
-        String url = ok ? args[args.length - 1] : "-";
-        if (url.startsWith("-")) throw Cli.fail(USAGE);
-        Config config;
+        if (!ok || args[args.length - 1].startsWith("-")) throw Cli.fail(USAGE);
+        String url = args[args.length - 1];
         try {
             URI uri = URI.create(url);
             if (!url.startsWith("http://") || uri.getPort() < 0) throw Cli.fail("need http://HOST:PORT/, got " + url);
@@ -302,24 +290,22 @@ public final class LoadGen {
             long n = opt.containsKey("-n") ? Cli.intArg(opt.get("-n"), 1, Integer.MAX_VALUE, "requests") : 0;
             double t = opt.containsKey("-t") ? Cli.doubleArg(opt.get("-t"), 0.1, 3600, "seconds") : 0;
             double deadline = Cli.doubleArg(opt.getOrDefault("-s", "30"), 0.1, 3600, "deadline seconds");
-            int threads = Cli.intArg(opt.getOrDefault("-w", "" + DEFAULT_THREADS), 1, 64, "threads");
+            int threads = Math.min(c, Cli.intArg(opt.getOrDefault("-w", "" + DEFAULT_THREADS), 1, 64, "threads"));
             int padding = Cli.intArg(opt.getOrDefault("-p", "0"), 0, 1 << 20, "padding bytes");
-            config = new Config(new InetSocketAddress(uri.getHost(), uri.getPort()), c, n == 0 && t == 0 ? 1 : n,
-                    Config.nanos(t), Config.nanos(deadline), Math.min(threads, c), "c=" + c, padding);
+            Result r = run(new Config(new InetSocketAddress(uri.getHost(), uri.getPort()), c, n == 0 && t == 0 ? 1 : n,
+                    Config.nanos(t), Config.nanos(deadline), threads, "c=" + c, padding));
+            System.out.printf(Locale.ROOT, """
+                    Concurrency:          %d (%d worker thread%s)
+                    Requests:             %,d ended in %.3f s
+                    OK replies:           %,d
+                    Errors:               %s
+                    Requests per second:  %,.1f (OK replies)
+                    Latency (ms):         p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f
+                    """, c, threads, threads == 1 ? "" : "s", r.total(), r.elapsedNanos / 1e9, r.count(Outcome.OK),
+                    r.errorSummary(), r.rate(), r.ms(50), r.ms(90), r.ms(99), r.ms(99.9), r.ms(100));
         } catch (IllegalArgumentException e) { // a malformed URL, a host that is not loopback, both -n and -t
             throw Cli.fail(e.getMessage());
         }
-        Result r = run(config);
-        System.out.printf(Locale.ROOT, """
-                Concurrency:          %d (%d worker thread%s)
-                Requests:             %,d ended in %.3f s
-                OK replies:           %,d
-                Errors:               %s
-                Requests per second:  %,.1f (OK replies)
-                Latency (ms):         p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f
-                """, config.concurrency(), config.threads(), config.threads() == 1 ? "" : "s",
-                r.total(), r.elapsedNanos / 1e9, r.count(Outcome.OK), r.errorSummary(), r.rate(),
-                r.ms(50), r.ms(90), r.ms(99), r.ms(99.9), r.ms(100));
     }
 
     private LoadGen() {}
