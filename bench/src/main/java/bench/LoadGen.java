@@ -14,11 +14,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.IntStream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -145,7 +142,7 @@ public final class LoadGen {
     }
 
     static Histogram newHistogram() {
-        return new Histogram(TimeUnit.HOURS.toMicros(1), 3);
+        return new Histogram(3_600_000_000L, 3); // µs: up to an hour, 3 significant digits
     }
 
     /** Runs the load and blocks until every request has ended (OK, error or deadline). */
@@ -153,8 +150,8 @@ public final class LoadGen {
         long start = System.nanoTime();
         long windowEnd = config.requests() > 0 ? Long.MAX_VALUE : start + config.durationNanos();
         AtomicLong toStart = new AtomicLong(config.requests() > 0 ? config.requests() : Long.MAX_VALUE);
-        List<Worker> workers = IntStream.range(0, config.threads())
-                .mapToObj(i -> new Worker(config, i, windowEnd, toStart)).toList();
+        List<Worker> workers = new ArrayList<>();
+        for (int i = 0; i < config.threads(); i++) workers.add(new Worker(config, i, windowEnd, toStart));
         CompletableFuture.allOf(workers.stream()
                 .map(w -> CompletableFuture.runAsync(w, r -> new Thread(r, "loadgen").start())) // a thread each
                 .toArray(CompletableFuture[]::new)).join(); // rethrows a worker's failure
@@ -167,7 +164,7 @@ public final class LoadGen {
 
     /** One thread's share of the slots (requests in flight), driven through one Selector. */
     private static final class Worker implements Runnable {
-        private static final long SCAN_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+        private static final long SCAN_NANOS = 20_000_000; // 20 ms
         private final Config config;
         private final long windowEnd;
         private final AtomicLong toStart;
@@ -278,14 +275,13 @@ public final class LoadGen {
 
     /** The command line: {@link #USAGE}, then ab's kind of report; a bad argument is one line on stderr. */
     public static void main(String[] args) {
-        Map<String, String> opt = new HashMap<>();
+        var opt = new HashMap<String, String>();
         for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i], args[i + 1]);
         boolean ok = args.length % 2 == 1 && opt.keySet().stream().allMatch(o -> o.matches("-[cntswp]"));
         if (!ok || args[args.length - 1].startsWith("-")) throw Cli.fail(USAGE);
-        String url = args[args.length - 1];
         try {
-            URI uri = URI.create(url);
-            if (!url.startsWith("http://") || uri.getPort() < 0) throw Cli.fail("need http://HOST:PORT/, got " + url);
+            URI uri = URI.create(args[args.length - 1]);
+            if (!"http".equals(uri.getScheme()) || uri.getPort() < 0) throw Cli.fail("need http://HOST:PORT/: " + uri);
             int c = Cli.intArg(opt.getOrDefault("-c", "1"), 1, 100_000, "concurrency");
             long n = opt.containsKey("-n") ? Cli.intArg(opt.get("-n"), 1, Integer.MAX_VALUE, "requests") : 0;
             double t = opt.containsKey("-t") ? Cli.doubleArg(opt.get("-t"), 0.1, 3600, "seconds") : 0;
