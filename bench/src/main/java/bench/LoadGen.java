@@ -145,7 +145,7 @@ public final class LoadGen {
         return new Histogram(3_600_000_000L, 3); // µs: up to an hour, 3 significant digits
     }
 
-    /** Runs the load and blocks until every request has ended (OK, error or deadline). */
+    /** Runs the load, printing nothing, and blocks until every request has ended (OK, error or deadline). */
     public static Result run(Config config) {
         long start = System.nanoTime();
         long windowEnd = config.requests() > 0 ? Long.MAX_VALUE : start + config.durationNanos();
