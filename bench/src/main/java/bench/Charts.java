@@ -3,9 +3,9 @@ package bench;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.io.File;
 import java.text.DecimalFormat;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
@@ -24,10 +24,6 @@ final class Charts {
     private static final BasicStroke SOLID = new BasicStroke(2.5f);
     private static final BasicStroke DASHED =
             new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
-
-    static {
-        System.setProperty("java.awt.headless", "true");
-    }
 
     /** An axis: its label, whether it is logarithmic, and its range (NaN: fitted to the data). */
     record Axis(String label, boolean log, double lo, double hi) {
@@ -48,13 +44,12 @@ final class Charts {
         }
     }
 
-    /** A line: points (x[i], y[i]; NaN y values are left out), its colour's index, solid or dashed. */
+    /** A line: points (x[i], y[i]; NaN y, and y ≤ 0 on a log axis, left out), its colour's index, solid or dashed. */
     record Line(String name, double[] x, double[] y, int color, boolean dashed) {}
 
     /** Lines against {@code y}, and optionally more against a second axis {@code y2} on the right. */
     static void draw(String png, String title, Axis x, Axis y, List<Line> lines, Axis y2, List<Line> right) {
-        XYPlot plot = new XYPlot();
-        plot.setDomainAxis(x.make());
+        XYPlot plot = new XYPlot(null, x.make(), null, null);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
@@ -62,8 +57,7 @@ final class Charts {
         if (y2 != null) add(plot, 1, y2, right);
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
-        File file = Server.ROOT.resolve("docs").resolve(png).toFile();
-        Page.unchecked(() -> ChartUtils.saveChartAsPNG(file, chart, 900, 480));
+        Page.unchecked(() -> ChartUtils.saveChartAsPNG(Server.ROOT.resolve("docs/" + png).toFile(), chart, 900, 480));
     }
 
     private static void add(XYPlot plot, int i, Axis axis, List<Line> lines) {
@@ -71,9 +65,8 @@ final class Charts {
         XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
         for (Line l : lines) {
             XYSeries s = new XYSeries(l.name(), false, true);
-            for (int j = 0; j < l.x().length; j++) {
-                if (axis.log() ? l.y()[j] > 0 : !Double.isNaN(l.y()[j])) s.add(l.x()[j], l.y()[j]);
-            }
+            IntStream.range(0, l.x().length).filter(j -> axis.log() ? l.y()[j] > 0 : !Double.isNaN(l.y()[j]))
+                    .forEach(j -> s.add(l.x()[j], l.y()[j]));
             r.setSeriesPaint(data.getSeriesCount(), COLORS[l.color() % COLORS.length].darker());
             r.setSeriesStroke(data.getSeriesCount(), l.dashed() ? DASHED : SOLID);
             data.addSeries(s);

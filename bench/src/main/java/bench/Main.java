@@ -7,49 +7,32 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/**
- * The experiments' entry point, used by bench/run.sh: {@code Main [--full] [all | page | EXPERIMENT...]}. "all"
- * (the default) runs every experiment; naming some runs only those. Either way the page is then rendered again
- * from every experiment's saved figures.
- */
+/** The entry point of bench/run.sh: {@code Main [--full] [all (the default) | page (render only) | EXPERIMENT...]}. */
 public final class Main {
-    /** An experiment: runs its rows, saves its raw CSV and its figures for the page ({@link Page.Data}). */
-    interface Experiment {
-        void run(Settings s) throws IOException;
-    }
-
-    static final Map<String, Experiment> EXPERIMENTS = new LinkedHashMap<>();
-
-    static {
-        EXPERIMENTS.put("throughput", Throughput::run);
-        EXPERIMENTS.put("backlog", Backlog::run);
-        EXPERIMENTS.put("scaling", Scaling::run);
-        EXPERIMENTS.put("cold", ColdStart::run);
-        EXPERIMENTS.put("modes", Modes::run);
-        EXPERIMENTS.put("cork", Cork::run);
-        EXPERIMENTS.put("nagle", Nagle::run);
-    }
-
     public static void main(String[] args) throws IOException {
         List<String> names = List.of(args);
         Settings s = names.contains("--full") ? Settings.FULL : Settings.QUICK;
-        for (String a : names) {
-            if (!a.matches("--full|all|page") && !EXPERIMENTS.containsKey(a)) {
-                throw Cli.fail("unknown experiment '" + a + "'; known: all, page, " + String.join(", ", EXPERIMENTS.keySet()));
-            }
-        }
+        Map<String, Page.Part> experiments = new LinkedHashMap<>();
+        experiments.put("throughput", () -> Throughput.run(s));
+        experiments.put("backlog", () -> Backlog.run(s));
+        experiments.put("scaling", () -> Scaling.run(s));
+        experiments.put("cold", () -> ColdStart.run(s));
+        experiments.put("modes", () -> Modes.run(s));
+        experiments.put("cork", () -> Cork.run(s));
+        experiments.put("nagle", () -> Nagle.run(s));
+        String known = "known: all, page, " + String.join(", ", experiments.keySet());
+        names.stream().filter(a -> !a.matches("--full|all|page") && !experiments.containsKey(a)).findFirst()
+                .ifPresent(a -> Cli.fail("unknown experiment '" + a + "'; " + known));
         boolean all = names.stream().allMatch("--full"::equals) || names.contains("all");
+        if (!all) experiments.keySet().retainAll(names);
         long start = System.nanoTime();
-        if (all) {
-            Page.clear(); // the page must hold this run's figures only
-            Page.machine(s, "make bench" + (s.full() ? " FULL=1" : ""));
-        }
+        if (all) Page.start(s, "make bench" + (s.full() ? " FULL=1" : ""));
         List<String> failed = new ArrayList<>();
-        for (var e : EXPERIMENTS.entrySet()) {
-            if (!all && !names.contains(e.getKey())) continue;
-            System.err.printf(Locale.ROOT, "== %s (%s set, %.0f s so far)%n", e.getKey(), s.name(), (System.nanoTime() - start) / 1e9);
+        for (var e : experiments.entrySet()) {
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.err.printf(Locale.ROOT, "== %s (%s set, %.0f s so far)%n", e.getKey(), s.name(), seconds);
             try {
-                e.getValue().run(s);
+                e.getValue().run();
             } catch (RuntimeException | AssertionError | IOException x) {
                 // One broken experiment must not cost the others; the page says it failed.
                 failed.add(e.getKey());
