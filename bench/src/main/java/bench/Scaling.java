@@ -136,7 +136,7 @@ final class Scaling {
         }
     }
 
-    /** Memory per idle connection, 2 or 3 times: one server's readings before and after {@code k} of them. */
+    /** Memory per idle connection, twice (3 times in the full set): a server's readings before and after k of them. */
     private static void memory(Server server, int k, Settings s, List<Memory> into) {
         try (Server.Running r = server.start(BACKLOG)) {
             for (int rep = 0; rep < (s.full() ? 3 : 2); rep++) {
