@@ -1,8 +1,6 @@
 package bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -11,17 +9,13 @@ import testkit.Await;
 import testkit.Proc;
 
 /**
- * Idle connections to a server, held by a C process ({@code tcp-tools idle-crowd}): thousands of them,
- * from 127.0.0.2, 127.0.0.3, ... with IP_BIND_ADDRESS_NO_PORT ("spread"), which Java cannot set, or all
- * from 127.0.0.1 as a plain client would ("one"). A batch starts only when the accept queue has room for
- * it, so no handshake is dropped and retried a second later (testkit's Clients.openIdle paces its few
- * hundred test connections the same way). Closing resets them all.
+ * Idle connections to a server, held by the C {@code tcp-tools idle-crowd}: thousands, from 127.0.0.2, 127.0.0.3, ...
+ * with IP_BIND_ADDRESS_NO_PORT ("spread", which Java cannot set), or all from 127.0.0.1 ("one"). A batch starts only
+ * when the accept queue has room for it, so no handshake is dropped and retried a second later. Closing resets them.
  */
 final class CrowdProcess implements AutoCloseable {
-    private static final int BATCH = 50;
     private final Process process;
     private final PrintStream commands;
-    private final BufferedReader replies;
     private final Server.Running server;
     private int open;
 
@@ -34,7 +28,6 @@ final class CrowdProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         commands = new PrintStream(process.getOutputStream(), true);
-        replies = new BufferedReader(new InputStreamReader(process.getInputStream()));
     }
 
     int open() {
@@ -46,7 +39,7 @@ final class CrowdProcess implements AutoCloseable {
         int port = server.port();
         try {
             while (open < total) {
-                int batch = Math.min(BATCH, total - open);
+                int batch = Math.min(50, total - open);
                 Await.until(() -> Proc.acceptQueueLength(port) <= Math.max(0, server.backlog() + 1 - batch),
                         Duration.ofSeconds(2), "room in the accept queue");
                 String[] reply = ask(Integer.toString(batch));
@@ -69,7 +62,7 @@ final class CrowdProcess implements AutoCloseable {
     private String[] ask(String command) {
         commands.println(command);
         try {
-            String line = replies.readLine();
+            String line = process.inputReader().readLine(); // the same reader every time
             if (line == null) throw new IllegalStateException("tcp-tools idle-crowd exited (its stderr says why)");
             return line.split(" ");
         } catch (IOException e) {

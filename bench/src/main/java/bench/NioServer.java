@@ -12,14 +12,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 /**
- * The java.nio reference server: chapter 3's job as a Java programmer would write it without JNI, one thread,
- * one Selector (level-triggered epoll underneath), the article's steps: accept one connection per event, read
- * until "\n\n" or "\n\r\n", reply with the 114-byte response, shut down and close. Prints nothing per request.
- * Usage: {@code NioServer [port [backlog]]} (defaults 8080 and 1).
+ * The java.nio reference server: chapter 3's job as a Java programmer would write it without JNI, one thread, one
+ * Selector (level-triggered epoll underneath): accept one connection per event, read until "\n\n" or "\n\r\n", reply
+ * with the 114-byte response, shut down and close. Prints nothing per request.
  */
 public final class NioServer {
-    private static final int REQUEST_CAP = 8192;
-
     /** Per-connection state, kept as the key's attachment. */
     private record Conn(ByteBuffer request, ByteBuffer response) {}
 
@@ -27,7 +24,6 @@ public final class NioServer {
         int port = args.length > 0 ? Cli.intArg(args[0], 0, 65535, "port") : 8080;
         int backlog = args.length > 1 ? Cli.intArg(args[1], 0, 1 << 20, "backlog") : 1;
         if (args.length > 2) Cli.fail("usage: NioServer [port [backlog]]");
-
         // An AF_INET socket like the C server's, not Java's default dual-stack IPv6 one.
         ServerSocketChannel serversocket = ServerSocketChannel.open(StandardProtocolFamily.INET);
         serversocket.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -37,9 +33,7 @@ public final class NioServer {
             Cli.fail("cannot listen on port " + port + ": " + e.getMessage());
         }
         serversocket.configureBlocking(false);
-        int bound = ((InetSocketAddress) serversocket.getLocalAddress()).getPort();
-        System.out.println("listening on 0.0.0.0:" + bound + " (backlog " + backlog + ")");
-
+        System.out.printf("listening on 0.0.0.0:%d (backlog %d)%n", serversocket.socket().getLocalPort(), backlog);
         Selector selector = Selector.open();
         serversocket.register(selector, SelectionKey.OP_ACCEPT);
         while (true) {
@@ -59,20 +53,19 @@ public final class NioServer {
             SocketChannel connection = ((ServerSocketChannel) key.channel()).accept();
             if (connection == null) return;
             connection.configureBlocking(false);
-            connection.register(selector, SelectionKey.OP_READ, new Conn(ByteBuffer.allocate(REQUEST_CAP),
-                    Http.RESPONSE.duplicate()));
+            connection.register(selector, SelectionKey.OP_READ,
+                    new Conn(ByteBuffer.allocate(8192), Http.RESPONSE.duplicate()));
             return;
         }
         SocketChannel connection = (SocketChannel) key.channel();
         Conn conn = (Conn) key.attachment();
         if (key.isReadable()) {
-            int got = connection.read(conn.request());
-            if (got < 0) {
+            if (connection.read(conn.request()) < 0) {
                 close(key); // end of stream
             } else if (Http.hasEol(conn.request().array(), conn.request().position())) {
                 key.interestOps(SelectionKey.OP_WRITE);
             } else if (!conn.request().hasRemaining()) {
-                close(key); // no terminator within the cap
+                close(key); // no terminator within the 8 KiB buffer
             }
         } else if (key.isWritable()) {
             connection.write(conn.response());
@@ -93,6 +86,4 @@ public final class NioServer {
             // nothing left to do for this connection
         }
     }
-
-    private NioServer() {}
 }

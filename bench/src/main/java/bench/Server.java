@@ -3,15 +3,15 @@ package bench;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import testkit.ChapterProcess;
 
 /**
- * Every server the experiments start, and its command line (port 0: the kernel picks; the port is
- * then read from /proc). They start through testkit's {@link ChapterProcess#startQuiet}, with stdout
- * to /dev/null: the chapters print every request, their teaching output, not the thing measured.
- * Paths are relative to the repository root, -Dbench.root (bench/run.sh passes it).
+ * Every server the experiments start, and its command line (port 0: the kernel picks; the port is then read from
+ * /proc). They start through testkit's {@link ChapterProcess#startQuiet}, with stdout to /dev/null: the chapters print
+ * every request, their teaching output, not the thing measured. Paths are relative to -Dbench.root (from bench/run.sh).
  */
 enum Server {
     CH2("chapter 2 (blocking loop)", "example2-loop"),
@@ -22,14 +22,13 @@ enum Server {
     SELECT("chapter 3 on select", "appendix-select"),
     POLL("chapter 3 on poll", "appendix-poll"),
     C_REF("C epoll reference", null),
-    NIO_REF("java.nio Selector reference", null),
+    NIO_REF("java.nio Selector reference", "bench"),
     TWO_SENDS("two sends, Nagle on", "plain"),
     TWO_SENDS_CORK("two sends, TCP_CORK", "cork"),
     TWO_SENDS_NODELAY("two sends, TCP_NODELAY", "nodelay");
 
     static final Path ROOT = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
     static final Path TARGET = ROOT.resolve("bench/target");
-    /** The bench's C helper (see tcp_tools.c). */
     static final String TCP_TOOLS = TARGET.resolve("tcp-tools").toString();
     private static final Path C_SERVER = TARGET.resolve("epoll-server");
     /** By default the servers run on the JVM that runs the bench. */
@@ -39,7 +38,7 @@ enum Server {
     record Jvm(String java, List<String> flags, boolean jars) {}
 
     final String label;
-    /** The module of a chapter; the mode of the C reference's two-send variants. */
+    /** A JVM server's module; the mode of the C reference's two-send variants. */
     private final String arg;
 
     Server(String label, String arg) {
@@ -51,39 +50,29 @@ enum Server {
         return this != C_REF && !name().startsWith("TWO_SENDS");
     }
 
+    private String mainClass() {
+        return this == NIO_REF ? "bench.NioServer" : "workbook.Server";
+    }
+
     /** Null when built; otherwise what is missing. */
     String missing() {
-        Path need = switch (this) {
-            case NIO_REF -> TARGET.resolve("classes/bench/NioServer.class");
-            case C_REF, TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> C_SERVER;
-            default -> ROOT.resolve(arg).resolve("target/classes/workbook/Server.class");
-        };
-        String module = need.startsWith(TARGET) ? "bench" : arg;
-        return Files.exists(need) ? null : ROOT.relativize(need) + " (module " + module + ", not built)";
+        Path need = onJvm() ? classes(arg, false).resolve(mainClass().replace('.', '/') + ".class") : C_SERVER;
+        return Files.exists(need) ? null
+                : ROOT.relativize(need) + " (module " + (onJvm() ? arg : "bench") + ", not built)";
     }
 
     List<String> command(int backlog, Jvm jvm) {
         String b = Integer.toString(backlog);
-        List<String> c = new ArrayList<>();
-        if (onJvm()) {
-            c.add(jvm.java());
-            c.addAll(jvm.flags());
-            c.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp"));
-        }
-        c.addAll(switch (this) {
-            case C_REF -> List.of(C_SERVER.toString(), "0", b);
-            case TWO_SENDS, TWO_SENDS_CORK, TWO_SENDS_NODELAY -> List.of(C_SERVER.toString(), "0", b, arg);
-            case NIO_REF -> List.of(TARGET.resolve("classes") + File.pathSeparator + ROOT.resolve("testkit/target/classes"),
-                    "bench.NioServer", "0", b);
-            default -> List.of(jvm.jars() ? jar(arg) + File.pathSeparator + jar("epoll-jni")
-                    : ROOT.resolve(arg).resolve("target/classes") + File.pathSeparator + ROOT.resolve("epoll-jni/target/classes"),
-                    "workbook.Server", "0", b);
-        });
-        return c;
+        if (!onJvm()) return Stream.of(C_SERVER.toString(), "0", b, arg).filter(Objects::nonNull).toList();
+        boolean jars = jvm.jars() && this != NIO_REF; // the java.nio reference: bench's and testkit's classes
+        String cp = classes(arg, jars) + File.pathSeparator + classes(this == NIO_REF ? "testkit" : "epoll-jni", jars);
+        return Stream.of(List.of(jvm.java()), jvm.flags(), List.of("--enable-native-access=ALL-UNNAMED", "-cp", cp,
+                mainClass(), "0", b)).flatMap(List::stream).toList();
     }
 
-    private static Path jar(String module) {
-        return ROOT.resolve(module).resolve("target").resolve(module + "-1.0-SNAPSHOT.jar");
+    /** A module's target/classes, or its jar. */
+    private static Path classes(String module, boolean jar) {
+        return ROOT.resolve(module).resolve(jar ? "target/" + module + "-1.0-SNAPSHOT.jar" : "target/classes");
     }
 
     /** The command as the page shows it: relative paths, "PORT" for the port, "java" for the bench's JVM. */
