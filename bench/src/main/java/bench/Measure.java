@@ -19,6 +19,7 @@ final class Measure {
     /** Clock ticks per second of /proc/PID/stat's CPU times: USER_HZ, 100 on Linux ({@code getconf CLK_TCK}). */
     static final double HZ = 100;
     private static final long SELF = ProcessHandle.current().pid();
+    private static final List<Outcome> ERRORS = Stream.of(Outcome.values()).filter(o -> o != Outcome.OK).toList();
 
     /** A process's CPU time in ticks: user, system, and the part of both spent by a JVM's JIT compiler threads. */
     record Cpu(long user, long sys, long jit) {
@@ -33,7 +34,7 @@ final class Measure {
 
     static Cpu cpu(long pid) {
         long sys = Proc.systemTicks(pid);
-        return new Cpu(Proc.cpuTicks(pid) - sys, sys, jitTicks(pid));
+        return new Cpu(Proc.cpuTicks(pid) - sys, sys, Proc.threadCpuTicks(pid, "C1 CompilerThre", "C2 CompilerThre"));
     }
 
     /** The kernel's TcpExt counters (whole machine: other TCP traffic shows up too). */
@@ -70,17 +71,14 @@ final class Measure {
         }
     }
 
-    /** The rows of one server. */
     static List<Row> of(List<Row> rows, Server server) {
         return rows.stream().filter(r -> r.server() == server).toList();
     }
 
     /** Server CPU per OK reply, µs: all, user, system, the JIT's part; the tables' four CPU columns. */
-    static final List<ToDoubleFunction<Row>> CPU_FIGURES = List.of(Row::cpuUs, r -> r.us(r.cpu().user()),
-            r -> r.us(r.cpu().sys()), r -> r.us(r.cpu().jit()));
-
     static List<Spread> cpuCells(List<Row> rows) {
-        return CPU_FIGURES.stream().map(f -> Spread.of(rows, f)).toList();
+        return Stream.<ToDoubleFunction<Row>>of(Row::cpuUs, r -> r.us(r.cpu().user()), r -> r.us(r.cpu().sys()),
+                r -> r.us(r.cpu().jit())).map(f -> Spread.of(rows, f)).toList();
     }
 
     /** All errors of a row's runs, by kind. */
@@ -117,14 +115,14 @@ final class Measure {
      * backlog clients, so as not to overflow a small accept queue. Returns the seconds spent.
      */
     static double warmUp(Running r, int concurrency, double minSeconds, double maxSeconds) {
-        LoadGen.Config w = LoadGen.Config.of(Math.max(1, Math.min(concurrency, r.backlog()))).port(r.port()).deadline(1);
+        var w = LoadGen.Config.of(Math.max(1, Math.min(concurrency, r.backlog()))).port(r.port()).deadline(1);
         long start = System.nanoTime();
         LoadGen.run(w.seconds(minSeconds));
         int quiet = 0;
         while (quiet < 2 && (System.nanoTime() - start) / 1e9 < maxSeconds) {
-            long jit = jitTicks(r.pid());
+            long jit = cpu(r.pid()).jit();
             LoadGen.run(w.seconds(0.5));
-            quiet = jitTicks(r.pid()) - jit > 0.05 * 0.5 * HZ ? 0 : quiet + 1;
+            quiet = cpu(r.pid()).jit() - jit > 0.05 * 0.5 * HZ ? 0 : quiet + 1;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.err.printf(Locale.ROOT, "  warm-up %-20s %5.1f s%s%n", r.server().name().toLowerCase(), seconds,
@@ -132,12 +130,22 @@ final class Measure {
         return seconds;
     }
 
-    /** CPU ticks of a JVM's JIT compiler threads; 0 for other processes. */
-    static long jitTicks(long pid) {
-        return Proc.threadCpuTicks(pid, "C1 CompilerThre", "C2 CompilerThre");
+    /**
+     * Warms each started server up, then measures them in turns, round after round, so that a change in the machine
+     * meets them all alike; each row goes to {@code raw} too, after {@code cells} and its round.
+     */
+    static List<Row> rounds(List<Running> servers, ToDoubleFunction<Running> warmUp, int rounds, LoadGen.Config load,
+                            String label, Table raw, Object... cells) {
+        double[] warm = servers.stream().mapToDouble(warmUp).toArray();
+        List<Row> rows = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (int i = 0; i < servers.size(); i++) {
+                Row row = run(servers.get(i), load.label(servers.get(i).server().name() + label), warm[i]);
+                rows.add(addRaw(raw, row, Stream.concat(Stream.of(cells), Stream.of(round)).toArray()));
+            }
+        }
+        return rows;
     }
-
-    private static final List<Outcome> ERRORS = Stream.of(Outcome.values()).filter(o -> o != Outcome.OK).toList();
 
     /** The same raw columns for every load row, one CSV line per run, after the experiment's own. */
     static Table rawTable(String... extraColumns) {
@@ -150,14 +158,13 @@ final class Measure {
         return new Table(cols.toArray(String[]::new));
     }
 
-    /** Adds {@code row} to {@code raw}, and returns it. */
     static Row addRaw(Table raw, Row row, Object... extraCells) {
         LoadGen.Result res = row.result();
-        raw.add(Arrays.asList(extraCells), row.server().name(), row.backlog(), row.config().cli(), res.elapsedNanos / 1e9,
-                res.total(), row.ok(), ERRORS.stream().map(res::count).toList(), res.rate(), res.ms(50), res.ms(90),
-                res.ms(99), res.ms(99.9), res.ms(100), row.cpu().user(), row.cpu().sys(), row.cpu().jit(), row.cpuUs(),
-                row.us(row.clientTicks()), row.tcp().overflows(), row.tcp().drops(), row.tcp().synRetrans(),
-                row.warmupSeconds());
+        raw.add(Arrays.asList(extraCells), row.server().name(), row.backlog(), row.config().cli(),
+                res.elapsedNanos / 1e9, res.total(), row.ok(), ERRORS.stream().map(res::count).toList(), res.rate(),
+                res.ms(50), res.ms(90), res.ms(99), res.ms(99.9), res.ms(100), row.cpu().user(), row.cpu().sys(),
+                row.cpu().jit(), row.cpuUs(), row.us(row.clientTicks()), row.tcp().overflows(), row.tcp().drops(),
+                row.tcp().synRetrans(), row.warmupSeconds());
         return row;
     }
 

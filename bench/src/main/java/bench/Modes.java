@@ -1,5 +1,7 @@
 package bench;
 
+import static bench.Server.*;
+
 import bench.Measure.Row;
 import bench.Server.Running;
 import java.nio.file.Path;
@@ -10,6 +12,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import testkit.Await;
 import testkit.ChapterProcess;
 
@@ -22,8 +25,8 @@ import testkit.ChapterProcess;
  * reads in 1,024-byte pieces, one wake-up each. The C and java.nio references are counted for comparison.
  */
 final class Modes {
-    static final List<Server> SERVERS = List.of(Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF);
-    static final List<Server> MODES = List.of(Server.CH3, Server.CH4);
+    static final List<Server> SERVERS = List.of(CH3, CH4, C_REF, NIO_REF);
+    static final List<Server> MODES = List.of(CH3, CH4);
     static final int C = 100;
     static final int BACKLOG = 128;
     static final int[] PADDING = {0, 4_000};
@@ -53,7 +56,7 @@ final class Modes {
     static void run(Settings s) {
         Page.Data d = new Page.Data("modes", s);
         int rounds = s.full() ? 6 : 3;
-        long n = s.full() ? 40_000 : 10_000;
+        LoadGen.Config load = LoadGen.Config.of(C).requests(s.full() ? 40_000 : 10_000);
         String perf = perfMissing();
         Table raw = Measure.rawTable("padding", "round");
         Table counts = new Table("padding", "server", "call", "calls", "ok_replies");
@@ -61,23 +64,14 @@ final class Modes {
         d.attempt("", () -> {
             try {
                 for (Server server : SERVERS) {
-                    Running r = server.start(BACKLOG);
-                    running.put(server, r);
+                    Running r = running.computeIfAbsent(server, x -> x.start(BACKLOG));
                     LoadGen.run(LoadGen.Config.of(C).requests(30_000).port(r.port())); // unmeasured: no progress line
                 }
                 for (int pad : PADDING) {
                     String size = pad == 0 ? "plain" : "padded";
-                    LoadGen.Config load = LoadGen.Config.of(C).requests(n).padding(pad);
-                    List<Row> cpu = new ArrayList<>();
-                    for (int round = 1; round <= rounds; round++) {
-                        for (Server server : MODES) {
-                            Row row = Measure.run(running.get(server), load.label(server.name() + " padding " + pad), 0);
-                            cpu.add(row);
-                            Measure.addRaw(raw, row, pad, round);
-                        }
-                    }
-                    compare(cpu, size, d);
-                    if (perf == null) d.put("calls." + size, calls(running, load, pad, counts));
+                    compare(Measure.rounds(MODES.stream().map(running::get).toList(), r -> 0, rounds, load.padding(pad),
+                            " padding " + pad, raw, pad), size, d);
+                    if (perf == null) d.put("calls." + size, calls(running, load.padding(pad), pad, counts));
                 }
                 for (Server server : MODES) d.put("main_versions." + server.name(), mainVersions(running.get(server)));
             } finally {
@@ -86,15 +80,14 @@ final class Modes {
         });
         raw.writeCsv(Page.file("modes.csv"));
         counts.writeCsv(Page.file("modes-calls.csv"));
-        d.put("rounds", rounds).put("load", LoadGen.Config.of(C).requests(n).cli())
-                .put("padded_load", LoadGen.Config.of(C).requests(n).padding(PADDING[1]).cli());
+        d.put("rounds", rounds).put("load", load.cli()).put("padded_load", load.padding(PADDING[1]).cli());
         if (perf != null) d.put("perf_missing", perf);
         d.save();
     }
 
     /** System calls per request of each server, by {@link #CALLS}; a row only for calls some server makes. */
     private static Table calls(Map<Server, Running> running, LoadGen.Config load, int pad, Table counts) {
-        int ok = CALLS.size();
+        int ok = CALLS.size(); // the OK replies' index in counted()'s array
         List<double[]> perRequest = new ArrayList<>();
         for (Server server : SERVERS) {
             long[] c = counted(running.get(server), load);
@@ -103,32 +96,28 @@ final class Modes {
         }
         Table t = new Table("step", "system call", "chapter 3 (LT)", "chapter 4 (ET)", "C reference (LT)",
                 "java.nio reference");
-        for (int j = 0; j < CALLS.size(); j++) {
-            int call = j;
-            if (perRequest.stream().anyMatch(p -> p[call] >= 0.0005)) {
-                t.add(CALLS.get(j).step(), CALLS.get(j).label(), perRequest.stream().map(p -> p[call]).toList());
-            }
-        }
+        IntStream.range(0, ok).filter(j -> perRequest.stream().anyMatch(p -> p[j] >= 0.0005)).forEach(j ->
+                t.add(CALLS.get(j).step(), CALLS.get(j).label(), perRequest.stream().map(p -> p[j]).toList()));
         return t;
     }
 
-    /** One request size's CPU table; ET against LT: "dearer" or "cheaper" when the rounds do not overlap, else "same". */
+    /** A request size's CPU table; ET against LT: "dearer" or "cheaper" when the rounds do not overlap, else "same". */
     private static void compare(List<Row> rows, String size, Page.Data d) {
-        List<Row> lt = Measure.of(rows, Server.CH3);
-        List<Row> et = Measure.of(rows, Server.CH4);
+        List<Row> lt = Measure.of(rows, CH3);
+        List<Row> et = Measure.of(rows, CH4);
         List<Spread> l = Measure.cpuCells(lt); // all, user, system, JIT
         List<Spread> e = Measure.cpuCells(et);
         d.put("cpu." + size, new Table("server", "server CPU µs/req", "user", "system", "of which JIT", "req/s")
-                .add(Server.CH3.label, l, Spread.of(lt, Row::rate)).add(Server.CH4.label, e, Spread.of(et, Row::rate)));
+                .add(CH3.label, l, Spread.of(lt, Row::rate)).add(CH4.label, e, Spread.of(et, Row::rate)));
         d.put(size + ".lt", l.get(0).median()).put(size + ".et", e.get(0).median()).put(size + ".verdict",
                 e.get(0).min() > l.get(0).max() ? "dearer" : e.get(0).max() < l.get(0).min() ? "cheaper" : "same");
-        List<String> keys = List.of(".delta", ".delta_user", ".delta_sys", ".delta_jit");
-        for (int i = 0; i < keys.size(); i++) d.put(size + keys.get(i), e.get(i).median() - l.get(i).median());
+        List<String> keys = List.of("", "_user", "_sys", "_jit");
+        for (int i = 0; i < 4; i++) d.put(size + ".delta" + keys.get(i), e.get(i).median() - l.get(i).median());
     }
 
     /**
-     * How many C2-compiled versions of workbook.Server.main the JVM holds (jcmd Compiler.codelist, level 4).
-     * main holds the whole event loop and never returns, so it is compiled on stack (OSR), once per loop it is entered from.
+     * How many C2-compiled versions of workbook.Server.main the JVM holds (jcmd Compiler.codelist, level 4). main
+     * holds the whole event loop and never returns, so it is compiled on stack (OSR), once per loop it is entered from.
      */
     private static long mainVersions(Running r) {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
@@ -150,10 +139,9 @@ final class Modes {
      */
     static long[] sumIntervals(List<String> lines, int events) {
         long[] sums = new long[events];
-        List<String> counts = lines.stream().filter(l -> l.contains("syscalls:")).map(l -> l.split(",")[1]).toList();
-        for (int i = 0; i < counts.size(); i++) {
-            if (!counts.get(i).startsWith("<")) sums[i % (events - 1)] += Long.parseLong(counts.get(i));
-        }
+        List<String> counts = lines.stream().filter(l -> l.contains("syscalls:")).map(l -> l.split(",")[1])
+                .map(c -> c.startsWith("<") ? "0" : c).toList();
+        for (int i = 0; i < counts.size(); i++) sums[i % (events - 1)] += Long.parseLong(counts.get(i));
         return sums;
     }
 
@@ -162,12 +150,11 @@ final class Modes {
      * perf prints every 100 ms (0 ms is not allowed) to its stderr: its first line says it is attached.
      */
     private static long[] counted(Running r, LoadGen.Config load) {
-        List<String> command = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-I", "100"));
+        List<String> command = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-I", "100", "-p", "" + r.pid()));
         for (Call c : CALLS) {
             command.addAll(List.of("-e", "syscalls:" + c.event()));
             if (c.filter() != null) command.addAll(List.of("--filter", c.filter()));
         }
-        command.addAll(List.of("-p", Long.toString(r.pid())));
         try (ChapterProcess perf = ChapterProcess.startHelper(command)) {
             Supplier<List<String>> lines = () -> perf.stderr().lines().filter(l -> l.contains("syscalls:")).toList();
             Await.until(() -> !lines.get().isEmpty(), Duration.ofSeconds(10), "perf to attach");
