@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import testkit.ChapterProcess;
@@ -81,14 +81,12 @@ final class Measure {
                 r -> r.us(r.cpu().jit())).map(f -> Spread.of(rows, f)).toList();
     }
 
-    /** All errors of a row's runs, by kind. */
     static String errors(List<Row> reps) {
         LoadGen.Result sum = new LoadGen.Result();
         reps.forEach(r -> sum.add(r.result()));
         return sum.errorSummary() + (reps.size() > 1 && sum.errors() > 0 ? " (" + reps.size() + " runs)" : "");
     }
 
-    /** Runs {@code config} against a fresh server, warmed up as long as {@code s} says. */
     static Row fresh(Server server, int backlog, LoadGen.Config config, Settings s) {
         try (Running r = server.start(backlog)) {
             return run(r, config, warmUp(r, config.concurrency(), s.warmup(), s.warmupMax()));
@@ -130,10 +128,18 @@ final class Measure {
         return seconds;
     }
 
-    /**
-     * Warms each started server up, then measures them in turns, round after round, so that a change in the machine
-     * meets them all alike; each row goes to {@code raw} too, after {@code cells} and its round.
-     */
+    /** Starts the servers, hands them to {@code work}, and stops them however it ends. */
+    static void with(List<Server> servers, int backlog, Consumer<List<Running>> work) {
+        List<Running> running = new ArrayList<>();
+        try {
+            for (Server server : servers) running.add(server.start(backlog));
+            work.accept(running);
+        } finally {
+            running.forEach(Running::close);
+        }
+    }
+
+    /** Started servers measured in turns, round after round, after a warm-up each; each row to {@code raw} too. */
     static List<Row> rounds(List<Running> servers, ToDoubleFunction<Running> warmUp, int rounds, LoadGen.Config load,
                             String label, Table raw, Object... cells) {
         double[] warm = servers.stream().mapToDouble(warmUp).toArray();
@@ -171,9 +177,8 @@ final class Measure {
     /** One ab run's report, and ab's CPU ticks (its shell reads them once it has reaped ab). */
     record Ab(String report, long ticks) {
         double number(String regex) {
-            Matcher m = Pattern.compile(regex).matcher(report);
-            if (!m.find()) throw new IllegalStateException("ab output lacks /" + regex + "/:\n" + report);
-            return Double.parseDouble(m.group(1));
+            return Double.parseDouble(Pattern.compile(regex).matcher(report).results().findFirst().orElseThrow(
+                    () -> new IllegalStateException("ab output lacks /" + regex + "/:\n" + report)).group(1));
         }
     }
 

@@ -4,25 +4,20 @@ import static bench.Server.*;
 
 import bench.Measure.Row;
 import bench.Server.Running;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import testkit.Await;
 import testkit.ChapterProcess;
 
 /**
- * modes: level- against edge-triggered (chapters 3 and 4), side by side after a 30,000-request warm-up: the
- * server's CPU time per request, user and system apart, in interleaved rounds; and its system calls per request
- * by step (accepting, reading, replying, hanging up, waiting), each failing call (EAGAIN) apart, counted by perf
- * from the kernel's syscall tracepoints, which costs the server little (strace would stop it at every call and
- * change how events batch). With the article's short request, and with a request of some 4 KB, which chapter 3
- * reads in 1,024-byte pieces, one wake-up each. The C and java.nio references are counted for comparison.
+ * modes: level- against edge-triggered (chapters 3 and 4) side by side after a 30,000-request warm-up: the server's CPU
+ * per request (user, system) in interleaved rounds; its system calls per request by step, failing ones (EAGAIN) apart,
+ * counted by perf at the kernel's syscall tracepoints, cheap for the server (strace would stop it at every call and
+ * change how events batch); with the article's short request and one of some 4 KB, which chapter 3 reads in 1,024-byte
+ * pieces, one wake-up each. The C and java.nio references are counted for comparison.
  */
 final class Modes {
     static final List<Server> SERVERS = List.of(CH3, CH4, C_REF, NIO_REF);
@@ -60,24 +55,16 @@ final class Modes {
         String perf = perfMissing();
         Table raw = Measure.rawTable("padding", "round");
         Table counts = new Table("padding", "server", "call", "calls", "ok_replies");
-        Map<Server, Running> running = new EnumMap<>(Server.class);
-        d.attempt("", () -> {
-            try {
-                for (Server server : SERVERS) {
-                    Running r = running.computeIfAbsent(server, x -> x.start(BACKLOG));
-                    LoadGen.run(LoadGen.Config.of(C).requests(30_000).port(r.port())); // unmeasured: no progress line
-                }
-                for (int pad : PADDING) {
-                    String size = pad == 0 ? "plain" : "padded";
-                    compare(Measure.rounds(MODES.stream().map(running::get).toList(), r -> 0, rounds, load.padding(pad),
-                            " padding " + pad, raw, pad), size, d);
-                    if (perf == null) d.put("calls." + size, calls(running, load.padding(pad), pad, counts));
-                }
-                for (Server server : MODES) d.put("main_versions." + server.name(), mainVersions(running.get(server)));
-            } finally {
-                running.values().forEach(Running::close);
+        d.attempt("", () -> Measure.with(SERVERS, BACKLOG, running -> {
+            for (Running r : running) LoadGen.run(LoadGen.Config.of(C).requests(30_000).port(r.port())); // unmeasured
+            List<Running> modes = running.stream().filter(r -> MODES.contains(r.server())).toList();
+            for (int pad : PADDING) {
+                String size = pad == 0 ? "plain" : "padded";
+                compare(Measure.rounds(modes, r -> 0, rounds, load.padding(pad), " padding " + pad, raw, pad), size, d);
+                if (perf == null) d.put("calls." + size, calls(running, load.padding(pad), pad, counts));
             }
-        });
+            for (Running r : modes) d.put("main_versions." + r.server().name(), mainVersions(r));
+        }));
         raw.writeCsv(Page.file("modes.csv"));
         counts.writeCsv(Page.file("modes-calls.csv"));
         d.put("rounds", rounds).put("load", load.cli()).put("padded_load", load.padding(PADDING[1]).cli());
@@ -86,17 +73,12 @@ final class Modes {
     }
 
     /** System calls per request of each server, by {@link #CALLS}; a row only for calls some server makes. */
-    private static Table calls(Map<Server, Running> running, LoadGen.Config load, int pad, Table counts) {
-        int ok = CALLS.size(); // the OK replies' index in counted()'s array
+    private static Table calls(List<Running> running, LoadGen.Config load, int pad, Table counts) {
         List<double[]> perRequest = new ArrayList<>();
-        for (Server server : SERVERS) {
-            long[] c = counted(running.get(server), load);
-            for (int j = 0; j < ok; j++) counts.add(pad, server.name(), CALLS.get(j).label(), c[j], c[ok]);
-            perRequest.add(Arrays.stream(c, 0, ok).mapToDouble(n -> (double) n / c[ok]).toArray());
-        }
+        for (Running r : running) perRequest.add(counted(r, load, pad, counts));
         Table t = new Table("step", "system call", "chapter 3 (LT)", "chapter 4 (ET)", "C reference (LT)",
                 "java.nio reference");
-        IntStream.range(0, ok).filter(j -> perRequest.stream().anyMatch(p -> p[j] >= 0.0005)).forEach(j ->
+        IntStream.range(0, CALLS.size()).filter(j -> perRequest.stream().anyMatch(p -> p[j] >= 0.0005)).forEach(j ->
                 t.add(CALLS.get(j).step(), CALLS.get(j).label(), perRequest.stream().map(p -> p[j]).toList()));
         return t;
     }
@@ -120,7 +102,7 @@ final class Modes {
      * holds the whole event loop and never returns, so it is compiled on stack (OSR), once per loop it is entered from.
      */
     private static long mainVersions(Running r) {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String jcmd = System.getProperty("java.home") + "/bin/jcmd";
         return ChapterProcess.output(Duration.ofSeconds(60), List.of(jcmd, Long.toString(r.pid()), "Compiler.codelist"))
                 .lines().filter(l -> l.matches("\\d+ 4 \\d+ workbook\\.Server\\.main\\(.*")).count();
     }
@@ -146,26 +128,27 @@ final class Modes {
     }
 
     /**
-     * The calls of {@link #CALLS} that a running server made during one load, with the OK replies last.
-     * perf prints every 100 ms (0 ms is not allowed) to its stderr: its first line says it is attached.
+     * The calls of {@link #CALLS} per OK reply that a running server made during one load, their counts added to
+     * {@code counts}. perf prints every 100 ms (0 ms is not allowed) to its stderr: its first line says it is attached.
      */
-    private static long[] counted(Running r, LoadGen.Config load) {
+    private static double[] counted(Running r, LoadGen.Config load, int pad, Table counts) {
         List<String> command = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-I", "100", "-p", "" + r.pid()));
         for (Call c : CALLS) {
             command.addAll(List.of("-e", "syscalls:" + c.event()));
             if (c.filter() != null) command.addAll(List.of("--filter", c.filter()));
         }
         try (ChapterProcess perf = ChapterProcess.startHelper(command)) {
-            Supplier<List<String>> lines = () -> perf.stderr().lines().filter(l -> l.contains("syscalls:")).toList();
-            Await.until(() -> !lines.get().isEmpty(), Duration.ofSeconds(10), "perf to attach");
-            long ok = Measure.run(r, load.label(r.server().name() + " counted"), 0).ok();
-            int printed = lines.get().size();
+            Supplier<Long> printed = () -> perf.stderr().lines().filter(l -> l.contains("syscalls:")).count();
+            Await.until(() -> printed.get() > 0, Duration.ofSeconds(10), "perf to attach");
+            long ok = Math.max(1, Measure.run(r, load.label(r.server().name() + " counted"), 0).ok());
+            long before = printed.get();
             // One more interval, so the one in progress when the load ended is printed too.
-            Await.until(() -> lines.get().size() >= printed + CALLS.size(), Duration.ofSeconds(10),
-                    "perf's next interval");
-            long[] sums = sumIntervals(lines.get(), CALLS.size() + 1);
-            sums[CALLS.size()] = Math.max(1, ok);
-            return sums;
+            Await.until(() -> printed.get() >= before + CALLS.size(), Duration.ofSeconds(10), "perf's next interval");
+            long[] sums = sumIntervals(perf.stderr().lines().toList(), CALLS.size() + 1);
+            for (int j = 0; j < CALLS.size(); j++) {
+                counts.add(pad, r.server().name(), CALLS.get(j).label(), sums[j], ok);
+            }
+            return IntStream.range(0, CALLS.size()).mapToDouble(j -> (double) sums[j] / ok).toArray();
         }
     }
 }

@@ -32,16 +32,8 @@ final class Throughput {
         List<Row> rows = new ArrayList<>();
         LoadGen.Config load = LoadGen.Config.of(C).seconds(s.seconds()).deadline(s.deadline());
         for (int rep = 1; rep <= s.reps(); rep++) {
-            List<Running> bars = new ArrayList<>();
-            d.attempt("the bars' servers", () -> {
-                try {
-                    for (Server server : BARS) bars.add(server.start(BACKLOG));
-                    rows.addAll(Measure.rounds(bars, r -> Measure.warmUp(r, C, s.warmup(), s.warmupMax()), ROUNDS, load,
-                            "", raw));
-                } finally {
-                    bars.forEach(Running::close);
-                }
-            });
+            d.attempt("the bars' servers", () -> Measure.with(BARS, BACKLOG, bars -> rows.addAll(Measure.rounds(bars,
+                    r -> Measure.warmUp(r, C, s.warmup(), s.warmupMax()), ROUNDS, load, "", raw))));
             for (Server server : SERVERS.stream().filter(x -> !BARS.contains(x)).toList()) {
                 d.attempt(server.label, () -> rows.add(Measure.addRaw(raw,
                         Measure.fresh(server, BACKLOG, load.label(server.name()), s), 0)));
@@ -56,9 +48,7 @@ final class Throughput {
                         Spread.of(r, x -> x.result().ms(99)), Spread.of(r, x -> x.result().ms(100)), Measure.errors(r),
                         Measure.cpuCells(r));
             }
-            d.put(server.name() + ".rate", Spread.median(r, Row::rate))
-                    .put(server.name() + ".p50", Spread.median(r, x -> x.result().ms(50)))
-                    .put(server.name() + ".cpu", Spread.median(r, Row::cpuUs));
+            d.put(server.name() + ".rate", Spread.median(r, Row::rate));
         }
         raw.writeCsv(Page.file("throughput.csv"));
         d.put("table", t).put("example", CH3.shown(BACKLOG)).put("load", load.cli()).put("rounds", ROUNDS);
@@ -96,7 +86,7 @@ final class Throughput {
                 x -> x.figures().get(figure).doubleValue());
     }
 
-    /** The load generator against ApacheBench on one C reference server, in turns. */
+    /** The load generator against ApacheBench, in turns on one C reference server. */
     private static List<ClientRun> against(Settings s, Page.Data d) {
         long n = s.full() ? 100_000 : 20_000;
         LoadGen.Config gen = LoadGen.Config.of(C).requests(n).label("generator vs ab");
@@ -134,7 +124,6 @@ final class Throughput {
         return runs;
     }
 
-    /** One ab run with both processes' CPU time. */
     private static ClientRun ab(Running server, long n) {
         Measure.Cpu before = Measure.cpu(server.pid());
         Measure.Ab ab = Measure.ab(server.port(), C, n);
