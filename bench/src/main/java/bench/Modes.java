@@ -74,8 +74,7 @@ final class Modes {
 
     /** System calls per request of each server, by {@link #CALLS}; a row only for calls some server makes. */
     private static Table calls(List<Running> running, LoadGen.Config load, int pad, Table counts) {
-        List<double[]> perRequest = new ArrayList<>();
-        for (Running r : running) perRequest.add(counted(r, load, pad, counts));
+        List<double[]> perRequest = running.stream().map(r -> counted(r, load, pad, counts)).toList();
         Table t = new Table("step", "system call", "chapter 3 (LT)", "chapter 4 (ET)", "C reference (LT)",
                 "java.nio reference");
         IntStream.range(0, CALLS.size()).filter(j -> perRequest.stream().anyMatch(p -> p[j] >= 0.0005)).forEach(j ->
@@ -110,8 +109,7 @@ final class Modes {
     /** Null when perf can count syscall tracepoints here; otherwise why not. */
     private static String perfMissing() {
         ChapterProcess.Finished f = Page.tryRun("perf", "stat", "-e", "syscalls:sys_enter_close", "true");
-        if (f == null) return "perf is not installed (Debian: apt-get install linux-perf)";
-        return f.exitCode() == 0 ? null
+        return f == null ? "perf is not installed (Debian: apt-get install linux-perf)" : f.exitCode() == 0 ? null
                 : "perf cannot count syscall tracepoints here: " + f.stderr().strip().lines().findFirst().orElse("");
     }
 
@@ -145,9 +143,7 @@ final class Modes {
             // One more interval, so the one in progress when the load ended is printed too.
             Await.until(() -> printed.get() >= before + CALLS.size(), Duration.ofSeconds(10), "perf's next interval");
             long[] sums = sumIntervals(perf.stderr().lines().toList(), CALLS.size() + 1);
-            for (int j = 0; j < CALLS.size(); j++) {
-                counts.add(pad, r.server().name(), CALLS.get(j).label(), sums[j], ok);
-            }
+            for (int j = 0; j < CALLS.size(); j++) counts.add(pad, r.server(), CALLS.get(j).label(), sums[j], ok);
             return IntStream.range(0, CALLS.size()).mapToDouble(j -> (double) sums[j] / ok).toArray();
         }
     }

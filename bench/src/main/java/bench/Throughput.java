@@ -34,21 +34,18 @@ final class Throughput {
         for (int rep = 1; rep <= s.reps(); rep++) {
             d.attempt("the bars' servers", () -> Measure.with(BARS, BACKLOG, bars -> rows.addAll(Measure.rounds(bars,
                     r -> Measure.warmUp(r, C, s.warmup(), s.warmupMax()), ROUNDS, load, "", raw))));
-            for (Server server : SERVERS.stream().filter(x -> !BARS.contains(x)).toList()) {
-                d.attempt(server.label, () -> rows.add(Measure.addRaw(raw,
-                        Measure.fresh(server, BACKLOG, load.label(server.name()), s), 0)));
-            }
+            SERVERS.stream().filter(x -> !BARS.contains(x)).forEach(server -> d.attempt(server.label, () ->
+                    rows.add(Measure.addRaw(raw, Measure.fresh(server, BACKLOG, load.label(server.name()), s), 0))));
         }
         Table t = new Table("server", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "server CPU µs/req", "user",
                 "system", "of which JIT");
         for (Server server : SERVERS) {
             List<Row> r = Measure.of(rows, server);
-            if (!r.isEmpty()) {
-                t.add(server.label, Spread.of(r, Row::rate), Spread.of(r, x -> x.result().ms(50)),
-                        Spread.of(r, x -> x.result().ms(99)), Spread.of(r, x -> x.result().ms(100)), Measure.errors(r),
-                        Measure.cpuCells(r));
-            }
             d.put(server.name() + ".rate", Spread.median(r, Row::rate));
+            if (r.isEmpty()) continue;
+            t.add(server.label, Spread.of(r, Row::rate), Spread.of(r, x -> x.result().ms(50)),
+                    Spread.of(r, x -> x.result().ms(99)), Spread.of(r, x -> x.result().ms(100)), Measure.errors(r),
+                    Measure.cpuCells(r));
         }
         raw.writeCsv(Page.file("throughput.csv"));
         d.put("table", t).put("example", CH3.shown(BACKLOG)).put("load", load.cli()).put("rounds", ROUNDS);
