@@ -49,7 +49,6 @@ final class Measure {
                 Proc.tcpExtCounter("TCPSynRetrans"));
     }
 
-    /** A server under one load run, and what the counters said. */
     record Row(Server server, int backlog, LoadGen.Config config, LoadGen.Result result, Cpu cpu, Tcp tcp,
                long clientTicks, double warmupSeconds) {
         long ok() {

@@ -26,7 +26,6 @@ final class Modes {
     static final int BACKLOG = 128;
     static final int[] PADDING = {0, 4_000};
 
-    /** A system call (with an outcome) counted at one tracepoint, under a filter, for one step of a request. */
     record Call(String step, String label, String event, String filter) {}
 
     static final List<Call> CALLS = List.of(

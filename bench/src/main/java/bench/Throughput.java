@@ -83,7 +83,6 @@ final class Throughput {
                 x -> x.figures().get(figure).doubleValue());
     }
 
-    /** The load generator against ApacheBench, in turns on one C reference server. */
     private static List<ClientRun> against(Settings s, Page.Data d) {
         long n = s.full() ? 100_000 : 20_000;
         LoadGen.Config gen = LoadGen.Config.of(C).requests(n).label("generator vs ab");
