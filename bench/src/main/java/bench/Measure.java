@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import testkit.ChapterProcess;
@@ -19,6 +19,7 @@ final class Measure {
     /** Clock ticks per second of /proc/PID/stat's CPU times: USER_HZ, 100 on Linux ({@code getconf CLK_TCK}). */
     static final double HZ = 100;
     private static final long SELF = ProcessHandle.current().pid();
+    private static final List<Outcome> ERRORS = Stream.of(Outcome.values()).filter(o -> o != Outcome.OK).toList();
 
     /** A process's CPU time in ticks: user, system, and the part of both spent by a JVM's JIT compiler threads. */
     record Cpu(long user, long sys, long jit) {
@@ -33,7 +34,7 @@ final class Measure {
 
     static Cpu cpu(long pid) {
         long sys = Proc.systemTicks(pid);
-        return new Cpu(Proc.cpuTicks(pid) - sys, sys, jitTicks(pid));
+        return new Cpu(Proc.cpuTicks(pid) - sys, sys, Proc.threadCpuTicks(pid, "C1 CompilerThre", "C2 CompilerThre"));
     }
 
     /** The kernel's TcpExt counters (whole machine: other TCP traffic shows up too). */
@@ -48,7 +49,6 @@ final class Measure {
                 Proc.tcpExtCounter("TCPSynRetrans"));
     }
 
-    /** A server under one load run, and what the counters said. */
     record Row(Server server, int backlog, LoadGen.Config config, LoadGen.Result result, Cpu cpu, Tcp tcp,
                long clientTicks, double warmupSeconds) {
         long ok() {
@@ -70,27 +70,22 @@ final class Measure {
         }
     }
 
-    /** The rows of one server. */
     static List<Row> of(List<Row> rows, Server server) {
         return rows.stream().filter(r -> r.server() == server).toList();
     }
 
     /** Server CPU per OK reply, µs: all, user, system, the JIT's part; the tables' four CPU columns. */
-    static final List<ToDoubleFunction<Row>> CPU_FIGURES = List.of(Row::cpuUs, r -> r.us(r.cpu().user()),
-            r -> r.us(r.cpu().sys()), r -> r.us(r.cpu().jit()));
-
     static List<Spread> cpuCells(List<Row> rows) {
-        return CPU_FIGURES.stream().map(f -> Spread.of(rows, f)).toList();
+        return Stream.<ToDoubleFunction<Row>>of(Row::cpuUs, r -> r.us(r.cpu().user()), r -> r.us(r.cpu().sys()),
+                r -> r.us(r.cpu().jit())).map(f -> Spread.of(rows, f)).toList();
     }
 
-    /** All errors of a row's runs, by kind. */
     static String errors(List<Row> reps) {
         LoadGen.Result sum = new LoadGen.Result();
         reps.forEach(r -> sum.add(r.result()));
         return sum.errorSummary() + (reps.size() > 1 && sum.errors() > 0 ? " (" + reps.size() + " runs)" : "");
     }
 
-    /** Runs {@code config} against a fresh server, warmed up as long as {@code s} says. */
     static Row fresh(Server server, int backlog, LoadGen.Config config, Settings s) {
         try (Running r = server.start(backlog)) {
             return run(r, config, warmUp(r, config.concurrency(), s.warmup(), s.warmupMax()));
@@ -117,14 +112,14 @@ final class Measure {
      * backlog clients, so as not to overflow a small accept queue. Returns the seconds spent.
      */
     static double warmUp(Running r, int concurrency, double minSeconds, double maxSeconds) {
-        LoadGen.Config w = LoadGen.Config.of(Math.max(1, Math.min(concurrency, r.backlog()))).port(r.port()).deadline(1);
+        var w = LoadGen.Config.of(Math.max(1, Math.min(concurrency, r.backlog()))).port(r.port()).deadline(1);
         long start = System.nanoTime();
         LoadGen.run(w.seconds(minSeconds));
         int quiet = 0;
         while (quiet < 2 && (System.nanoTime() - start) / 1e9 < maxSeconds) {
-            long jit = jitTicks(r.pid());
+            long jit = cpu(r.pid()).jit();
             LoadGen.run(w.seconds(0.5));
-            quiet = jitTicks(r.pid()) - jit > 0.05 * 0.5 * HZ ? 0 : quiet + 1;
+            quiet = cpu(r.pid()).jit() - jit > 0.05 * 0.5 * HZ ? 0 : quiet + 1;
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.err.printf(Locale.ROOT, "  warm-up %-20s %5.1f s%s%n", r.server().name().toLowerCase(), seconds,
@@ -132,12 +127,30 @@ final class Measure {
         return seconds;
     }
 
-    /** CPU ticks of a JVM's JIT compiler threads; 0 for other processes. */
-    static long jitTicks(long pid) {
-        return Proc.threadCpuTicks(pid, "C1 CompilerThre", "C2 CompilerThre");
+    /** Starts the servers, hands them to {@code work}, and stops them however it ends. */
+    static void with(List<Server> servers, int backlog, Consumer<List<Running>> work) {
+        List<Running> running = new ArrayList<>();
+        try {
+            for (Server server : servers) running.add(server.start(backlog));
+            work.accept(running);
+        } finally {
+            running.forEach(Running::close);
+        }
     }
 
-    private static final List<Outcome> ERRORS = Stream.of(Outcome.values()).filter(o -> o != Outcome.OK).toList();
+    /** Started servers measured in turns, round after round, after a warm-up each; each row to {@code raw} too. */
+    static List<Row> rounds(List<Running> servers, ToDoubleFunction<Running> warmUp, int rounds, LoadGen.Config load,
+                            String label, Table raw, Object... cells) {
+        double[] warm = servers.stream().mapToDouble(warmUp).toArray();
+        List<Row> rows = new ArrayList<>();
+        for (int round = 1; round <= rounds; round++) {
+            for (int i = 0; i < servers.size(); i++) {
+                Row row = run(servers.get(i), load.label(servers.get(i).server().name() + label), warm[i]);
+                rows.add(addRaw(raw, row, Stream.concat(Stream.of(cells), Stream.of(round)).toArray()));
+            }
+        }
+        return rows;
+    }
 
     /** The same raw columns for every load row, one CSV line per run, after the experiment's own. */
     static Table rawTable(String... extraColumns) {
@@ -150,23 +163,21 @@ final class Measure {
         return new Table(cols.toArray(String[]::new));
     }
 
-    /** Adds {@code row} to {@code raw}, and returns it. */
     static Row addRaw(Table raw, Row row, Object... extraCells) {
         LoadGen.Result res = row.result();
-        raw.add(Arrays.asList(extraCells), row.server().name(), row.backlog(), row.config().cli(), res.elapsedNanos / 1e9,
-                res.total(), row.ok(), ERRORS.stream().map(res::count).toList(), res.rate(), res.ms(50), res.ms(90),
-                res.ms(99), res.ms(99.9), res.ms(100), row.cpu().user(), row.cpu().sys(), row.cpu().jit(), row.cpuUs(),
-                row.us(row.clientTicks()), row.tcp().overflows(), row.tcp().drops(), row.tcp().synRetrans(),
-                row.warmupSeconds());
+        raw.add(Arrays.asList(extraCells), row.server().name(), row.backlog(), row.config().cli(),
+                res.elapsedNanos / 1e9, res.total(), row.ok(), ERRORS.stream().map(res::count).toList(), res.rate(),
+                res.ms(50), res.ms(90), res.ms(99), res.ms(99.9), res.ms(100), row.cpu().user(), row.cpu().sys(),
+                row.cpu().jit(), row.cpuUs(), row.us(row.clientTicks()), row.tcp().overflows(), row.tcp().drops(),
+                row.tcp().synRetrans(), row.warmupSeconds());
         return row;
     }
 
     /** One ab run's report, and ab's CPU ticks (its shell reads them once it has reaped ab). */
     record Ab(String report, long ticks) {
         double number(String regex) {
-            Matcher m = Pattern.compile(regex).matcher(report);
-            if (!m.find()) throw new IllegalStateException("ab output lacks /" + regex + "/:\n" + report);
-            return Double.parseDouble(m.group(1));
+            return Double.parseDouble(Pattern.compile(regex).matcher(report).results().findFirst().orElseThrow(
+                    () -> new IllegalStateException("ab output lacks /" + regex + "/:\n" + report)).group(1));
         }
     }
 

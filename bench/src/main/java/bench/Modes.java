@@ -1,34 +1,31 @@
 package bench;
 
+import static bench.Server.*;
+
 import bench.Measure.Row;
 import bench.Server.Running;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import testkit.Await;
 import testkit.ChapterProcess;
 
 /**
- * modes: level- against edge-triggered (chapters 3 and 4), side by side after a 30,000-request warm-up: the
- * server's CPU time per request, user and system apart, in interleaved rounds; and its system calls per request
- * by step (accepting, reading, replying, hanging up, waiting), each failing call (EAGAIN) apart, counted by perf
- * from the kernel's syscall tracepoints, which costs the server little (strace would stop it at every call and
- * change how events batch). With the article's short request, and with a request of some 4 KB, which chapter 3
- * reads in 1,024-byte pieces, one wake-up each. The C and java.nio references are counted for comparison.
+ * modes: level- against edge-triggered (chapters 3 and 4) side by side after a 30,000-request warm-up: the server's CPU
+ * per request (user, system) in interleaved rounds; its system calls per request by step, failing ones (EAGAIN) apart,
+ * counted by perf at the kernel's syscall tracepoints, cheap for the server (strace would stop it at every call and
+ * change how events batch); with the article's short request and one of some 4 KB, which chapter 3 reads in 1,024-byte
+ * pieces, one wake-up each. The C and java.nio references are counted for comparison.
  */
 final class Modes {
-    static final List<Server> SERVERS = List.of(Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF);
-    static final List<Server> MODES = List.of(Server.CH3, Server.CH4);
+    static final List<Server> SERVERS = List.of(CH3, CH4, C_REF, NIO_REF);
+    static final List<Server> MODES = List.of(CH3, CH4);
     static final int C = 100;
     static final int BACKLOG = 128;
     static final int[] PADDING = {0, 4_000};
 
-    /** A system call (with an outcome) counted at one tracepoint, under a filter, for one step of a request. */
     record Call(String step, String label, String event, String filter) {}
 
     static final List<Call> CALLS = List.of(
@@ -53,85 +50,57 @@ final class Modes {
     static void run(Settings s) {
         Page.Data d = new Page.Data("modes", s);
         int rounds = s.full() ? 6 : 3;
-        long n = s.full() ? 40_000 : 10_000;
+        LoadGen.Config load = LoadGen.Config.of(C).requests(s.full() ? 40_000 : 10_000);
         String perf = perfMissing();
         Table raw = Measure.rawTable("padding", "round");
         Table counts = new Table("padding", "server", "call", "calls", "ok_replies");
-        Map<Server, Running> running = new EnumMap<>(Server.class);
-        d.attempt("", () -> {
-            try {
-                for (Server server : SERVERS) {
-                    Running r = server.start(BACKLOG);
-                    running.put(server, r);
-                    LoadGen.run(LoadGen.Config.of(C).requests(30_000).port(r.port())); // unmeasured: no progress line
-                }
-                for (int pad : PADDING) {
-                    String size = pad == 0 ? "plain" : "padded";
-                    LoadGen.Config load = LoadGen.Config.of(C).requests(n).padding(pad);
-                    List<Row> cpu = new ArrayList<>();
-                    for (int round = 1; round <= rounds; round++) {
-                        for (Server server : MODES) {
-                            Row row = Measure.run(running.get(server), load.label(server.name() + " padding " + pad), 0);
-                            cpu.add(row);
-                            Measure.addRaw(raw, row, pad, round);
-                        }
-                    }
-                    compare(cpu, size, d);
-                    if (perf == null) d.put("calls." + size, calls(running, load, pad, counts));
-                }
-                for (Server server : MODES) d.put("main_versions." + server.name(), mainVersions(running.get(server)));
-            } finally {
-                running.values().forEach(Running::close);
+        d.attempt("", () -> Measure.with(SERVERS, BACKLOG, running -> {
+            for (Running r : running) LoadGen.run(LoadGen.Config.of(C).requests(30_000).port(r.port())); // unmeasured
+            List<Running> modes = running.stream().filter(r -> MODES.contains(r.server())).toList();
+            for (int pad : PADDING) {
+                String size = pad == 0 ? "plain" : "padded";
+                compare(Measure.rounds(modes, r -> 0, rounds, load.padding(pad), " padding " + pad, raw, pad), size, d);
+                if (perf == null) d.put("calls." + size, calls(running, load.padding(pad), pad, counts));
             }
-        });
+            for (Running r : modes) d.put("main_versions." + r.server().name(), mainVersions(r));
+        }));
         raw.writeCsv(Page.file("modes.csv"));
         counts.writeCsv(Page.file("modes-calls.csv"));
-        d.put("rounds", rounds).put("load", LoadGen.Config.of(C).requests(n).cli())
-                .put("padded_load", LoadGen.Config.of(C).requests(n).padding(PADDING[1]).cli());
+        d.put("rounds", rounds).put("load", load.cli()).put("padded_load", load.padding(PADDING[1]).cli());
         if (perf != null) d.put("perf_missing", perf);
         d.save();
     }
 
     /** System calls per request of each server, by {@link #CALLS}; a row only for calls some server makes. */
-    private static Table calls(Map<Server, Running> running, LoadGen.Config load, int pad, Table counts) {
-        int ok = CALLS.size();
-        List<double[]> perRequest = new ArrayList<>();
-        for (Server server : SERVERS) {
-            long[] c = counted(running.get(server), load);
-            for (int j = 0; j < ok; j++) counts.add(pad, server.name(), CALLS.get(j).label(), c[j], c[ok]);
-            perRequest.add(Arrays.stream(c, 0, ok).mapToDouble(n -> (double) n / c[ok]).toArray());
-        }
+    private static Table calls(List<Running> running, LoadGen.Config load, int pad, Table counts) {
+        List<double[]> perRequest = running.stream().map(r -> counted(r, load, pad, counts)).toList();
         Table t = new Table("step", "system call", "chapter 3 (LT)", "chapter 4 (ET)", "C reference (LT)",
                 "java.nio reference");
-        for (int j = 0; j < CALLS.size(); j++) {
-            int call = j;
-            if (perRequest.stream().anyMatch(p -> p[call] >= 0.0005)) {
-                t.add(CALLS.get(j).step(), CALLS.get(j).label(), perRequest.stream().map(p -> p[call]).toList());
-            }
-        }
+        IntStream.range(0, CALLS.size()).filter(j -> perRequest.stream().anyMatch(p -> p[j] >= 0.0005)).forEach(j ->
+                t.add(CALLS.get(j).step(), CALLS.get(j).label(), perRequest.stream().map(p -> p[j]).toList()));
         return t;
     }
 
-    /** One request size's CPU table; ET against LT: "dearer" or "cheaper" when the rounds do not overlap, else "same". */
+    /** A request size's CPU table; ET against LT: "dearer" or "cheaper" when the rounds do not overlap, else "same". */
     private static void compare(List<Row> rows, String size, Page.Data d) {
-        List<Row> lt = Measure.of(rows, Server.CH3);
-        List<Row> et = Measure.of(rows, Server.CH4);
+        List<Row> lt = Measure.of(rows, CH3);
+        List<Row> et = Measure.of(rows, CH4);
         List<Spread> l = Measure.cpuCells(lt); // all, user, system, JIT
         List<Spread> e = Measure.cpuCells(et);
         d.put("cpu." + size, new Table("server", "server CPU µs/req", "user", "system", "of which JIT", "req/s")
-                .add(Server.CH3.label, l, Spread.of(lt, Row::rate)).add(Server.CH4.label, e, Spread.of(et, Row::rate)));
+                .add(CH3.label, l, Spread.of(lt, Row::rate)).add(CH4.label, e, Spread.of(et, Row::rate)));
         d.put(size + ".lt", l.get(0).median()).put(size + ".et", e.get(0).median()).put(size + ".verdict",
                 e.get(0).min() > l.get(0).max() ? "dearer" : e.get(0).max() < l.get(0).min() ? "cheaper" : "same");
-        List<String> keys = List.of(".delta", ".delta_user", ".delta_sys", ".delta_jit");
-        for (int i = 0; i < keys.size(); i++) d.put(size + keys.get(i), e.get(i).median() - l.get(i).median());
+        List<String> keys = List.of("", "_user", "_sys", "_jit");
+        for (int i = 0; i < 4; i++) d.put(size + ".delta" + keys.get(i), e.get(i).median() - l.get(i).median());
     }
 
     /**
-     * How many C2-compiled versions of workbook.Server.main the JVM holds (jcmd Compiler.codelist, level 4).
-     * main holds the whole event loop and never returns, so it is compiled on stack (OSR), once per loop it is entered from.
+     * How many C2-compiled versions of workbook.Server.main the JVM holds (jcmd Compiler.codelist, level 4). main
+     * holds the whole event loop and never returns, so it is compiled on stack (OSR), once per loop it is entered from.
      */
     private static long mainVersions(Running r) {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String jcmd = System.getProperty("java.home") + "/bin/jcmd";
         return ChapterProcess.output(Duration.ofSeconds(60), List.of(jcmd, Long.toString(r.pid()), "Compiler.codelist"))
                 .lines().filter(l -> l.matches("\\d+ 4 \\d+ workbook\\.Server\\.main\\(.*")).count();
     }
@@ -139,8 +108,7 @@ final class Modes {
     /** Null when perf can count syscall tracepoints here; otherwise why not. */
     private static String perfMissing() {
         ChapterProcess.Finished f = Page.tryRun("perf", "stat", "-e", "syscalls:sys_enter_close", "true");
-        if (f == null) return "perf is not installed (Debian: apt-get install linux-perf)";
-        return f.exitCode() == 0 ? null
+        return f == null ? "perf is not installed (Debian: apt-get install linux-perf)" : f.exitCode() == 0 ? null
                 : "perf cannot count syscall tracepoints here: " + f.stderr().strip().lines().findFirst().orElse("");
     }
 
@@ -150,35 +118,32 @@ final class Modes {
      */
     static long[] sumIntervals(List<String> lines, int events) {
         long[] sums = new long[events];
-        List<String> counts = lines.stream().filter(l -> l.contains("syscalls:")).map(l -> l.split(",")[1]).toList();
-        for (int i = 0; i < counts.size(); i++) {
-            if (!counts.get(i).startsWith("<")) sums[i % (events - 1)] += Long.parseLong(counts.get(i));
-        }
+        List<String> counts = lines.stream().filter(l -> l.contains("syscalls:")).map(l -> l.split(",")[1])
+                .map(c -> c.startsWith("<") ? "0" : c).toList();
+        for (int i = 0; i < counts.size(); i++) sums[i % (events - 1)] += Long.parseLong(counts.get(i));
         return sums;
     }
 
     /**
-     * The calls of {@link #CALLS} that a running server made during one load, with the OK replies last.
-     * perf prints every 100 ms (0 ms is not allowed) to its stderr: its first line says it is attached.
+     * The calls of {@link #CALLS} per OK reply that a running server made during one load, their counts added to
+     * {@code counts}. perf prints every 100 ms (0 ms is not allowed) to its stderr: its first line says it is attached.
      */
-    private static long[] counted(Running r, LoadGen.Config load) {
-        List<String> command = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-I", "100"));
+    private static double[] counted(Running r, LoadGen.Config load, int pad, Table counts) {
+        List<String> command = new ArrayList<>(List.of("perf", "stat", "-x", ",", "-I", "100", "-p", "" + r.pid()));
         for (Call c : CALLS) {
             command.addAll(List.of("-e", "syscalls:" + c.event()));
             if (c.filter() != null) command.addAll(List.of("--filter", c.filter()));
         }
-        command.addAll(List.of("-p", Long.toString(r.pid())));
         try (ChapterProcess perf = ChapterProcess.startHelper(command)) {
-            Supplier<List<String>> lines = () -> perf.stderr().lines().filter(l -> l.contains("syscalls:")).toList();
-            Await.until(() -> !lines.get().isEmpty(), Duration.ofSeconds(10), "perf to attach");
-            long ok = Measure.run(r, load.label(r.server().name() + " counted"), 0).ok();
-            int printed = lines.get().size();
+            Supplier<Long> printed = () -> perf.stderr().lines().filter(l -> l.contains("syscalls:")).count();
+            Await.until(() -> printed.get() > 0, Duration.ofSeconds(10), "perf to attach");
+            long ok = Math.max(1, Measure.run(r, load.label(r.server().name() + " counted"), 0).ok());
+            long before = printed.get();
             // One more interval, so the one in progress when the load ended is printed too.
-            Await.until(() -> lines.get().size() >= printed + CALLS.size(), Duration.ofSeconds(10),
-                    "perf's next interval");
-            long[] sums = sumIntervals(lines.get(), CALLS.size() + 1);
-            sums[CALLS.size()] = Math.max(1, ok);
-            return sums;
+            Await.until(() -> printed.get() >= before + CALLS.size(), Duration.ofSeconds(10), "perf's next interval");
+            long[] sums = sumIntervals(perf.stderr().lines().toList(), CALLS.size() + 1);
+            for (int j = 0; j < CALLS.size(); j++) counts.add(pad, r.server(), CALLS.get(j).label(), sums[j], ok);
+            return IntStream.range(0, CALLS.size()).mapToDouble(j -> (double) sums[j] / ok).toArray();
         }
     }
 }
