@@ -50,10 +50,7 @@ int main(int argc, char **argv) {
     const char *modes[] = {"", "plain", "cork", "nodelay"};
     for (int m = 1; argc == 4 && m < 4; m++)
         if (!strcmp(argv[3], modes[m])) mode = m;
-    if (argc > 4 || (argc == 4 && mode == ONE_SEND)) {
-        fprintf(stderr, "usage: epoll-server [port [backlog [plain|cork|nodelay]]]\n");
-        return 2;
-    }
+    if (argc > 4 || (argc == 4 && mode == ONE_SEND)) return usage("epoll-server [port [backlog [plain|cork|nodelay]]]");
     int port = argc > 1 ? parse(argv[1], 0, 65535, "port") : 8080;
     int backlog = argc > 2 ? parse(argv[2], 0, 1 << 20, "backlog") : 1;
     /* As many connections as the hard limit allows (the JVM raises its limit the same way). */
@@ -83,7 +80,6 @@ int main(int argc, char **argv) {
         }
         for (int i = 0; i < n; i++) {
             int fd = events[i].data.fd;
-            uint32_t event = events[i].events;
             struct conn *c = conns[fd];
             if (fd == serversocket) {
                 /* One accept per event, as the article: level-triggered epoll
@@ -100,7 +96,7 @@ int main(int argc, char **argv) {
                 } else if (mode == NODELAY) {
                     set_int(a, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
                 }
-            } else if (event & EPOLLIN) {
+            } else if (events[i].events & EPOLLIN) {
                 size_t room = REQUEST_CAP - c->len;
                 ssize_t got = recv(fd, c->request + c->len, room < 1024 ? room : 1024, 0);
                 if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
@@ -116,7 +112,7 @@ int main(int argc, char **argv) {
                     fprintf(stderr, "fd %d: hung up on after %zu bytes, no complete request\n", fd, c->len);
                     drop(fd, NULL);
                 }
-            } else if (event & EPOLLOUT) {
+            } else if (events[i].events & EPOLLOUT) {
                 if (mode == CORK && c->sent == 0) set_int(fd, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
                 ssize_t put = 0;
                 while (c->sent < RESPONSE_LEN && put >= 0) { /* in a two-send mode, the header first */
@@ -129,7 +125,7 @@ int main(int argc, char **argv) {
                 if (mode == CORK) set_int(fd, IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
                 rewatch(fd, 0);
                 if (shutdown(fd, SHUT_RDWR) < 0) drop(fd, "shutdown"); /* else EPOLLHUP follows */
-            } else if (event & (EPOLLHUP | EPOLLERR)) {
+            } else if (events[i].events & (EPOLLHUP | EPOLLERR)) {
                 drop(fd, NULL);
             }
         }

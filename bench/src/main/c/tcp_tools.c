@@ -77,19 +77,16 @@ static int idle_crowd(struct sockaddr_in to, int spread) {
             if (connect(fd, (struct sockaddr *) &to, sizeof to) < 0 && errno != EINPROGRESS) err(2, "connect");
             fds[open] = (struct pollfd) {.fd = fd, .events = POLLOUT};
         }
-        /* Wait for the handshakes: a connection is writable once it is established. */
+        /* Wait for the handshakes: a connection is writable once it is established, or once it failed (SO_ERROR). */
         long long end = now_ns() + 2000000000LL;
-        size_t done = first;
-        while (done < open && now_ns() < end) {
-            if (poll(fds + done, 1, (int) ((end - now_ns()) / 1000000) + 1) < 0) err(2, "poll");
-            if (fds[done].revents) done++;
-        }
         int stalled = 0;
-        for (size_t i = first; i < open; i++) {
-            int error = 0;
+        for (size_t i = first; i < open && !stalled; i++) {
+            long long ms = (end - now_ns()) / 1000000 + 1;
+            int error = 0, ready = poll(fds + i, 1, ms > 0 ? (int) ms : 0);
+            if (ready < 0) err(2, "poll");
             socklen_t len = sizeof error;
             if (getsockopt(fds[i].fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0) err(2, "SO_ERROR");
-            if (!fds[i].revents || error) stalled = 1;
+            stalled = !ready || error;
         }
         dprintf(STDOUT_FILENO, "%s %zu\n", stalled ? "stalled" : "open", open);
     }
@@ -99,10 +96,7 @@ static int idle_crowd(struct sockaddr_in to, int spread) {
 int main(int argc, char **argv) {
     int count = argc == 4 && !strcmp(argv[1], "count-segments");
     int crowd = argc == 4 && !strcmp(argv[1], "idle-crowd") && (!strcmp(argv[3], "spread") || !strcmp(argv[3], "one"));
-    if (!count && !crowd) {
-        fprintf(stderr, "usage: tcp-tools count-segments PORT N\n       tcp-tools idle-crowd PORT spread|one\n");
-        return 2;
-    }
+    if (!count && !crowd) return usage("tcp-tools count-segments PORT N\n       tcp-tools idle-crowd PORT spread|one");
     struct sockaddr_in to = loopback(1, parse(argv[2], 1, 65535, "port"));
     return count ? count_segments(to, parse(argv[3], 1, 1000000, "count")) : idle_crowd(to, !strcmp(argv[3], "spread"));
 }

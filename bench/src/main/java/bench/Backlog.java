@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.Collectors;
 
 /**
  * backlog: chapter 3 under c=100 with listen backlogs from the article's 1 up to 128, against the article's claim
@@ -88,6 +87,6 @@ final class Backlog {
     }
 
     private static String list(List<Integer> xs) {
-        return xs.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        return String.join(", ", xs.stream().map(String::valueOf).toList());
     }
 }

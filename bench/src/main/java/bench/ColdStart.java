@@ -69,7 +69,7 @@ final class ColdStart {
         raw.writeCsv(Page.file("cold.csv"));
         // Per curve, a table column (median (min-max) over the reps, and the JIT's part) and a line on the chart.
         List<String> cols = new ArrayList<>(List.of("requests served before the batch"));
-        Object[][] rows = new Object[s.batches()][curves.size() + 1];
+        Object[][] rows = new Object[s.batches()][curves.size()];
         List<Charts.Line> lines = new ArrayList<>();
         for (Curve c : curves) {
             cols.add(c.label() + " µs/req" + (c.server().onJvm() ? ", JIT's part" : ""));
@@ -77,8 +77,7 @@ final class ColdStart {
             for (int b = 0; b < y.length; b++) {
                 List<Cpu> cell = cells.getOrDefault(c.label() + "@" + b, List.of());
                 Spread cpu = cell.isEmpty() ? null : Spread.of(cell, Cpu::all);
-                rows[b][0] = (long) b * BATCH;
-                rows[b][cols.size() - 1] = cpu == null || !c.server().onJvm() ? cpu
+                rows[b][lines.size()] = cpu == null || !c.server().onJvm() ? cpu
                         : Table.format(cpu) + ", JIT " + Table.number(Spread.median(cell, Cpu::jit));
                 x[b] = (b + 1) * BATCH / 1000.0;
                 y[b] = Spread.median(cell, Cpu::all);
@@ -90,7 +89,7 @@ final class ColdStart {
                     .put(key + ".slow_start", y[0] > 1.2 * steady ? "yes" : "no");
         }
         Table t = new Table(cols.toArray(String[]::new));
-        Arrays.stream(rows).forEach(t::add);
+        for (int b = 0; b < rows.length; b++) t.add((long) b * BATCH, Arrays.asList(rows[b]));
         Charts.draw("perf-cold.png", "Server CPU per request in each batch of ab -n 10000 -c 100 after start",
                 new Charts.Axis("requests served since start, thousands (end of each batch)", false),
                 new Charts.Axis("server CPU µs per request", false), lines, null, null);
