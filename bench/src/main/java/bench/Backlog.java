@@ -69,24 +69,22 @@ final class Backlog {
         int top = measured.get(measured.size() - 1);
         double topRate = Spread.median(rows.get(top), Row::rate);
         double topP99 = Spread.median(rows.get(top), P99);
-        List<Integer> overflowed = where(measured, b -> rows.get(b).stream().anyMatch(r -> r.tcp().overflows() > 0));
-        List<Integer> worse = where(overflowed, b -> b != top && (Spread.median(rows.get(b), Row::rate) < 0.8 * topRate
+        Predicate<Integer> overflowed = b -> rows.get(b).stream().anyMatch(r -> r.tcp().overflows() > 0);
+        var worse = overflowed.and(b -> b != top && (Spread.median(rows.get(b), Row::rate) < 0.8 * topRate
                 || Spread.median(rows.get(b), P99) > 2 * topP99 || rows.get(b).stream()
                 .anyMatch(r -> r.result().errors() > 0 || r.result().countAtLeastMs(SLOW_MS) > 0)));
-        List<Integer> under50 = where(measured, b -> b < 50);
-        List<Integer> worseUnder50 = where(worse, b -> b < 50);
-        String claim = worseUnder50.isEmpty() ? "not-seen" : worseUnder50.size() < under50.size() ? "partly" : "holds";
-        d.put("top", top).put("top_rate", topRate).put("top_p99", topP99).put("overflowed", list(overflowed))
-                .put("not_overflowed", list(where(measured, b -> !overflowed.contains(b)))).put("worse", list(worse))
-                .put("worse_under_50", list(worseUnder50)).put("worse_from_50", list(where(worse, b -> b >= 50)))
-                .put("fine_under_50", list(where(under50, b -> !worseUnder50.contains(b)))).put("claim", claim);
+        Predicate<Integer> under50 = b -> b < 50;
+        long worseUnder50 = measured.stream().filter(worse.and(under50)).count();
+        long allUnder50 = measured.stream().filter(under50).count();
+        d.put("top", top).put("top_rate", topRate).put("top_p99", topP99).put("overflowed", list(measured, overflowed))
+                .put("not_overflowed", list(measured, overflowed.negate())).put("worse", list(measured, worse))
+                .put("worse_under_50", list(measured, worse.and(under50)))
+                .put("worse_from_50", list(measured, worse.and(under50.negate())))
+                .put("fine_under_50", list(measured, under50.and(worse.negate())))
+                .put("claim", worseUnder50 == 0 ? "not-seen" : worseUnder50 < allUnder50 ? "partly" : "holds");
     }
 
-    private static List<Integer> where(List<Integer> backlogs, Predicate<Integer> test) {
-        return backlogs.stream().filter(test).toList();
-    }
-
-    private static String list(List<Integer> xs) {
-        return String.join(", ", xs.stream().map(String::valueOf).toList());
+    private static String list(List<Integer> backlogs, Predicate<Integer> test) {
+        return String.join(", ", backlogs.stream().filter(test).map(String::valueOf).toList());
     }
 }
