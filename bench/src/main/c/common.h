@@ -3,18 +3,31 @@
 #define _GNU_SOURCE
 #include <err.h>
 #include <errno.h>
+#include <linux/tcp.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
-/* A number argument in lo..hi. */
 static int parse(const char *s, long lo, long hi, const char *what) {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || *end || end == s || v < lo || v > hi) errx(2, "bad %s '%s': expected %ld..%ld", what, s, lo, hi);
     return (int) v;
+}
+
+static int usage(const char *lines) {
+    fprintf(stderr, "usage: %s\n", lines);
+    return 2;
+}
+
+static int tcp_socket(int flags) {
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
+    if (fd < 0) err(2, "socket");
+    return fd;
 }
 
 static void set_int(int fd, int level, int option, int value, const char *what) {

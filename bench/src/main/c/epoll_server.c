@@ -1,22 +1,18 @@
 /*
- * The C reference server: chapter 3's job without a JVM, the floor the chapters are measured against.
- * One thread, level-triggered epoll, the article's example 3 step by step (one accept per event, read
- * until "\n\n" or "\n\r\n", the 114-byte response, shutdown(SHUT_RDWR), close on EPOLLHUP), with the
- * workbook's fixes: end of stream and errors close the connection, a request is capped, and a failed
- * accept (EMFILE: out of descriptors) rests the listening socket until the next wake-up instead of
- * spinning, as chapter 3 does. Every call is checked. Nothing is printed per request: it is a
- * measuring stick, not a chapter.
+ * The C reference server: chapter 3's job without a JVM, the floor the chapters are measured against. One thread,
+ * level-triggered epoll, the article's example 3 step by step (one accept per event, read until "\n\n" or "\n\r\n",
+ * the 114-byte response, shutdown(SHUT_RDWR), close on EPOLLHUP), with the workbook's fixes: end of stream and errors
+ * close the connection, a request is capped, and a failed accept (EMFILE: out of descriptors) rests the listening
+ * socket until the next wake-up instead of spinning, as chapter 3 does. Every call is checked. Nothing is printed
+ * per request: it is a measuring stick, not a chapter.
  *
  * usage: epoll-server [port [backlog [plain|cork|nodelay]]]   (defaults 8080 and 1, as the article)
- * With a mode (the cork experiment) the response goes in two sends, header then body: plain = Nagle
- * on, cork = TCP_CORK around the two sends, nodelay = TCP_NODELAY.
+ * With a mode (the cork experiment) the response goes in two sends, header then body: plain = Nagle on,
+ * cork = TCP_CORK around the two sends, nodelay = TCP_NODELAY.
  */
 #include "common.h"
-#include <linux/tcp.h>
-#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
-#include <unistd.h>
 
 static const char RESPONSE[] = "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\n"
                                "Content-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, world!";
@@ -26,10 +22,7 @@ static const char RESPONSE[] = "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:0
 #define MAX_EVENTS 64
 
 /* Per-connection state, indexed by file descriptor. */
-struct conn {
-    size_t len, sent;
-    char request[REQUEST_CAP];
-};
+struct conn { size_t len, sent; char request[REQUEST_CAP]; };
 static struct conn **conns;
 static int ep;
 static enum { ONE_SEND, PLAIN, CORK, NODELAY } mode;
@@ -44,10 +37,10 @@ static void rewatch(int fd, uint32_t events) {
     if (watch(EPOLL_CTL_MOD, fd, events) < 0) err(2, "epoll_ctl(MOD)");
 }
 
-/* Ends a connection: end of stream, an error, or the hang-up after the reply. */
+/* Ends a connection: end of stream, an error, the hang-up after the reply, or one it could not watch (ENOENT). */
 static void drop(int fd, const char *why) {
     if (why) fprintf(stderr, "fd %d: %s: %s\n", fd, why, strerror(errno));
-    if (watch(EPOLL_CTL_DEL, fd, 0) < 0) err(2, "epoll_ctl(DEL)");
+    if (watch(EPOLL_CTL_DEL, fd, 0) < 0 && errno != ENOENT) err(2, "epoll_ctl(DEL)");
     if (close(fd) < 0) fprintf(stderr, "close(fd %d): %s\n", fd, strerror(errno)); /* never retried */
     free(conns[fd]);
     conns[fd] = NULL;
@@ -55,13 +48,9 @@ static void drop(int fd, const char *why) {
 
 int main(int argc, char **argv) {
     const char *modes[] = {"", "plain", "cork", "nodelay"};
-    for (int m = 1; argc == 4 && m < 4; m++) {
+    for (int m = 1; argc == 4 && m < 4; m++)
         if (!strcmp(argv[3], modes[m])) mode = m;
-    }
-    if (argc > 4 || (argc == 4 && mode == ONE_SEND)) {
-        fprintf(stderr, "usage: epoll-server [port [backlog [plain|cork|nodelay]]]\n");
-        return 2;
-    }
+    if (argc > 4 || (argc == 4 && mode == ONE_SEND)) return usage("epoll-server [port [backlog [plain|cork|nodelay]]]");
     int port = argc > 1 ? parse(argv[1], 0, 65535, "port") : 8080;
     int backlog = argc > 2 ? parse(argv[2], 0, 1 << 20, "backlog") : 1;
     /* As many connections as the hard limit allows (the JVM raises its limit the same way). */
@@ -70,55 +59,44 @@ int main(int argc, char **argv) {
     rl.rlim_cur = rl.rlim_max;
     if (setrlimit(RLIMIT_NOFILE, &rl) < 0) err(2, "setrlimit");
     if (!(conns = calloc(rl.rlim_cur, sizeof *conns))) err(2, "calloc");
-
-    int serversocket = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (serversocket < 0) err(2, "socket");
+    int serversocket = tcp_socket(0);
     set_int(serversocket, SOL_SOCKET, SO_REUSEADDR, 1, "setsockopt");
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t) port)};
     if (bind(serversocket, (struct sockaddr *) &addr, sizeof addr) < 0) err(2, "bind");
     if (listen(serversocket, backlog) < 0) err(2, "listen");
-    socklen_t alen = sizeof addr;
-    if (getsockname(serversocket, (struct sockaddr *) &addr, &alen) < 0) err(2, "getsockname");
-    printf("listening on 0.0.0.0:%d (backlog %d)\n", ntohs(addr.sin_port), backlog);
-    fflush(stdout);
-
+    if (getsockname(serversocket, (struct sockaddr *) &addr, &(socklen_t) {sizeof addr}) < 0) err(2, "getsockname");
+    dprintf(STDOUT_FILENO, "listening on 0.0.0.0:%d (backlog %d)\n", ntohs(addr.sin_port), backlog);
     if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0) err(2, "epoll_create1");
     if (watch(EPOLL_CTL_ADD, serversocket, EPOLLIN) < 0) err(2, "epoll_ctl(ADD)");
     struct epoll_event events[MAX_EVENTS];
     int resting = 0;
     for (;;) {
         int n = epoll_wait(ep, events, MAX_EVENTS, 1000);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            err(2, "epoll_wait");
-        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) err(2, "epoll_wait");
         if (resting) { /* after a failed accept the listening socket rested until this wake-up */
             rewatch(serversocket, EPOLLIN);
             resting = 0;
         }
         for (int i = 0; i < n; i++) {
             int fd = events[i].data.fd;
-            uint32_t event = events[i].events;
+            struct conn *c = conns[fd];
             if (fd == serversocket) {
                 /* One accept per event, as the article: level-triggered epoll
                    reports the listening socket again while the queue is not empty. */
-                int c = accept4(serversocket, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-                if (c < 0) {
+                int a = accept4(serversocket, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (a < 0) {
                     if (errno == EAGAIN || errno == EWOULDBLOCK) continue; /* the peer gave up meanwhile */
                     /* The connection stays queued, so epoll would report it again at once, in a spin. */
                     fprintf(stderr, "accept4: %s\n", strerror(errno));
                     rewatch(serversocket, 0);
                     resting = 1;
-                } else if (!(conns[c] = calloc(1, sizeof **conns)) || watch(EPOLL_CTL_ADD, c, EPOLLIN) < 0) {
-                    fprintf(stderr, "fd %d: cannot watch it: %s\n", c, strerror(errno));
-                    free(conns[c]);
-                    conns[c] = NULL;
-                    if (close(c) < 0) fprintf(stderr, "close(fd %d): %s\n", c, strerror(errno));
+                } else if (!(conns[a] = calloc(1, sizeof **conns)) || watch(EPOLL_CTL_ADD, a, EPOLLIN) < 0) {
+                    drop(a, "cannot watch it");
                 } else if (mode == NODELAY) {
-                    set_int(c, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
+                    set_int(a, IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
                 }
-            } else if (event & EPOLLIN) {
-                struct conn *c = conns[fd];
+            } else if (events[i].events & EPOLLIN) {
                 size_t room = REQUEST_CAP - c->len;
                 ssize_t got = recv(fd, c->request + c->len, room < 1024 ? room : 1024, 0);
                 if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
@@ -134,8 +112,7 @@ int main(int argc, char **argv) {
                     fprintf(stderr, "fd %d: hung up on after %zu bytes, no complete request\n", fd, c->len);
                     drop(fd, NULL);
                 }
-            } else if (event & EPOLLOUT) {
-                struct conn *c = conns[fd];
+            } else if (events[i].events & EPOLLOUT) {
                 if (mode == CORK && c->sent == 0) set_int(fd, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
                 ssize_t put = 0;
                 while (c->sent < RESPONSE_LEN && put >= 0) { /* in a two-send mode, the header first */
@@ -143,14 +120,12 @@ int main(int argc, char **argv) {
                     put = send(fd, RESPONSE + c->sent, end - c->sent, MSG_NOSIGNAL);
                     if (put > 0) c->sent += (size_t) put;
                 }
-                if (put < 0) {
-                    if (errno != EAGAIN && errno != EWOULDBLOCK) drop(fd, "send");
-                    continue;
-                }
+                if (put < 0 && errno != EAGAIN && errno != EWOULDBLOCK) drop(fd, "send");
+                if (put < 0) continue; /* the rest when EPOLLOUT comes again */
                 if (mode == CORK) set_int(fd, IPPROTO_TCP, TCP_CORK, 0, "TCP_CORK");
                 rewatch(fd, 0);
                 if (shutdown(fd, SHUT_RDWR) < 0) drop(fd, "shutdown"); /* else EPOLLHUP follows */
-            } else if (event & (EPOLLHUP | EPOLLERR)) {
+            } else if (events[i].events & (EPOLLHUP | EPOLLERR)) {
                 drop(fd, NULL);
             }
         }

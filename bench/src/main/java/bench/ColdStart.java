@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 
 /**
  * cold: what a student sees running ab against a freshly started server: batches of {@code ab -n 10000 -c 100}
@@ -26,32 +27,28 @@ final class ColdStart {
     static final int C = 100;
     static final int BACKLOG = 128;
     static final Path AOT = Server.TARGET.resolve("chapter3.aot");
+    private static final String C1 = "-XX:TieredStopAtLevel=1";
+    private static final double US_PER_TICK = 1e6 / Measure.HZ / BATCH; // CPU ticks in a batch to µs per request
 
-    /** A curve: a server on a JVM with flags. */
     record Curve(String label, Server server, Jvm jvm) {}
 
-    /** One batch: which, how many served before it, the CPU per request in it (all threads, and the JIT's part). */
-    record Batch(String curve, int rep, long servedBefore, double cpuUs, double jitUs, long failed) {}
+    /** A batch's server CPU µs per request: all threads, and the JIT's part. */
+    record Cpu(double all, double jit) {}
 
     static void run(Settings s) {
         Page.Data d = new Page.Data("cold", s);
         String jdk = Server.BENCH_JVM.java();
-        List<Curve> curves = new ArrayList<>(List.of(new Curve("chapter 3", Server.CH3, new Jvm(jdk, List.of(), true)),
+        List<Curve> curves = new ArrayList<>(List.of(new Curve("chapter 3", Server.CH3, jvm(jdk)),
                 new Curve("C reference", Server.C_REF, Server.BENCH_JVM)));
-        if (s.full()) {
-            curves.add(new Curve("chapter 3, C1 only (-XX:TieredStopAtLevel=1)", Server.CH3,
-                    new Jvm(jdk, List.of("-XX:TieredStopAtLevel=1"), true)));
-        }
-        if (JDK25.isPresent()) {
-            curves.add(new Curve("chapter 3, JDK 25", Server.CH3, new Jvm(JDK25.get(), List.of(), true)));
+        if (s.full()) curves.add(new Curve("chapter 3, C1 only (" + C1 + ")", Server.CH3, jvm(jdk, C1)));
+        JDK25.ifPresentOrElse(java -> {
+            curves.add(new Curve("chapter 3, JDK 25", Server.CH3, jvm(java)));
             if (d.attempt("the AOT cache", ColdStart::train)) {
-                curves.add(new Curve("chapter 3, JDK 25 + AOT cache", Server.CH3,
-                        new Jvm(JDK25.get(), List.of("-XX:AOTCache=" + AOT), true)));
+                curves.add(new Curve("chapter 3, JDK 25 + AOT cache", Server.CH3, jvm(java, "-XX:AOTCache=" + AOT)));
             }
-        } else {
-            d.problem("JDK 25", "not installed at /usr/lib/jvm/temurin-25-jdk-amd64: its curves are not drawn");
-        }
-        List<Batch> batches = new ArrayList<>();
+        }, () -> d.problem("JDK 25", "not installed at /usr/lib/jvm/temurin-25-jdk-amd64: its curves are not drawn"));
+        Table raw = new Table("curve", "rep", "served_before", "cpu_us_per_req", "jit_cpu_us_per_req", "failed");
+        Map<String, List<Cpu>> cells = new HashMap<>(); // "curve@batch": its reps
         for (int rep = 1; rep <= s.reps(); rep++) {
             for (Curve c : curves) {
                 int thisRep = rep;
@@ -61,42 +58,38 @@ final class ColdStart {
                             Measure.Cpu before = Measure.cpu(r.pid());
                             long failed = ab(r.port());
                             Measure.Cpu used = Measure.cpu(r.pid()).minus(before);
-                            batches.add(new Batch(c.label(), thisRep, (long) b * BATCH, used.total() / Measure.HZ * 1e6 / BATCH,
-                                    used.jit() / Measure.HZ * 1e6 / BATCH, failed));
+                            Cpu cpu = new Cpu(used.total() * US_PER_TICK, used.jit() * US_PER_TICK);
+                            cells.computeIfAbsent(c.label() + "@" + b, k -> new ArrayList<>()).add(cpu);
+                            raw.add(c.label(), thisRep, (long) b * BATCH, cpu.all(), cpu.jit(), failed);
                         }
                     }
                 });
             }
         }
-        Table raw = new Table("curve", "rep", "served_before", "cpu_us_per_req", "jit_cpu_us_per_req", "failed");
-        batches.forEach(b -> raw.add(b.curve(), b.rep(), b.servedBefore(), b.cpuUs(), b.jitUs(), b.failed()));
         raw.writeCsv(Page.file("cold.csv"));
+        // Per curve, a table column (median (min-max) over the reps, and the JIT's part) and a line on the chart.
         List<String> cols = new ArrayList<>(List.of("requests served before the batch"));
-        curves.forEach(c -> cols.add(c.label() + " µs/req" + (c.server().onJvm() ? ", JIT's part" : "")));
-        Table t = new Table(cols.toArray(String[]::new));
-        for (int b = 0; b < s.batches(); b++) {
-            List<Object> row = new ArrayList<>();
-            for (Curve c : curves) {
-                List<Batch> cell = cell(batches, c, b);
-                Spread cpu = cell.isEmpty() ? null : Spread.of(cell, Batch::cpuUs);
-                row.add(cpu == null || !c.server().onJvm() ? cpu
-                        : Table.format(cpu) + ", JIT " + Table.number(Spread.median(cell, Batch::jitUs)));
-            }
-            t.add((long) b * BATCH, row);
-        }
+        Object[][] rows = new Object[s.batches()][curves.size()];
         List<Charts.Line> lines = new ArrayList<>();
-        double[] x = IntStream.range(0, s.batches()).mapToDouble(b -> (b + 1) * BATCH / 1000.0).toArray();
         for (Curve c : curves) {
-            double[] y = IntStream.range(0, s.batches()).mapToDouble(b -> Spread.median(cell(batches, c, b), Batch::cpuUs))
-                    .toArray();
-            lines.add(new Charts.Line(c.label(), x, y, lines.size(), c.label().contains("AOT")));
-            if (y.length > 3) {
-                double steady = new Spread(Arrays.copyOfRange(y, y.length - 3, y.length)).median();
-                String key = c.label().replaceAll("[^A-Za-z0-9]+", "_").replaceAll("_$", "");
-                d.put(key + ".first", y[0]).put(key + ".steady", steady)
-                        .put(key + ".slow_start", y[0] > 1.2 * steady ? "yes" : "no");
+            cols.add(c.label() + " µs/req" + (c.server().onJvm() ? ", JIT's part" : ""));
+            double[] x = new double[s.batches()], y = new double[s.batches()];
+            for (int b = 0; b < y.length; b++) {
+                List<Cpu> cell = cells.getOrDefault(c.label() + "@" + b, List.of());
+                Spread cpu = cell.isEmpty() ? null : Spread.of(cell, Cpu::all);
+                rows[b][lines.size()] = cpu == null || !c.server().onJvm() ? cpu
+                        : Table.format(cpu) + ", JIT " + Table.number(Spread.median(cell, Cpu::jit));
+                x[b] = (b + 1) * BATCH / 1000.0;
+                y[b] = Spread.median(cell, Cpu::all);
             }
+            lines.add(new Charts.Line(c.label(), x, y, lines.size(), c.label().contains("AOT")));
+            double steady = new Spread(Arrays.copyOfRange(y, y.length - 3, y.length)).median();
+            String key = c.label().replaceAll("[^A-Za-z0-9]+", "_").replaceAll("_$", "");
+            d.put(key + ".first", y[0]).put(key + ".steady", steady)
+                    .put(key + ".slow_start", y[0] > 1.2 * steady ? "yes" : "no");
         }
+        Table t = new Table(cols.toArray(String[]::new));
+        for (int b = 0; b < rows.length; b++) t.add((long) b * BATCH, Arrays.asList(rows[b]));
         Charts.draw("perf-cold.png", "Server CPU per request in each batch of ab -n 10000 -c 100 after start",
                 new Charts.Axis("requests served since start, thousands (end of each batch)", false),
                 new Charts.Axis("server CPU µs per request", false), lines, null, null);
@@ -104,10 +97,15 @@ final class ColdStart {
                 .put("ab", "ab -q -n " + BATCH + " -c " + C + " http://127.0.0.1:PORT/").save();
     }
 
+    /** Chapter 3's JVMs run it from jars, which an AOT cache requires, so that all its curves compare. */
+    private static Jvm jvm(String java, String... flags) {
+        return new Jvm(java, List.of(flags), true);
+    }
+
     /** A training run on JDK 25 that writes the AOT cache when the JVM exits (a SIGTERM exits it normally). */
     private static void train() throws IOException {
         Files.deleteIfExists(AOT);
-        try (Running r = Server.CH3.start(BACKLOG, new Jvm(JDK25.get(), List.of("-XX:AOTCacheOutput=" + AOT), true))) {
+        try (Running r = Server.CH3.start(BACKLOG, jvm(JDK25.get(), "-XX:AOTCacheOutput=" + AOT))) {
             for (int b = 0; b < 3; b++) ab(r.port());
             ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroy);
             r.process().awaitExit(Duration.ofMinutes(3));
@@ -118,10 +116,5 @@ final class ColdStart {
     /** One batch of ab against a port; returns its failed requests. */
     private static long ab(int port) {
         return (long) Measure.ab(port, C, BATCH).number("Failed requests:\\s+(\\d+)");
-    }
-
-    /** The reps of one curve's batch number {@code b}. */
-    private static List<Batch> cell(List<Batch> batches, Curve c, int b) {
-        return batches.stream().filter(x -> x.curve().equals(c.label()) && x.servedBefore() == (long) b * BATCH).toList();
     }
 }

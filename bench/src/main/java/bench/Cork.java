@@ -2,29 +2,28 @@ package bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.DoubleSummaryStatistics;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import testkit.ChapterProcess;
 
 /**
- * cork: data segments on the wire per response. A response written in two
- * sends (header, then body) with Nagle on, with TCP_CORK around the sends, and
- * with TCP_NODELAY; then the chapters and the C reference, which write the 114
+ * cork: data segments on the wire per response. A response written in two sends (header, then body) with Nagle on,
+ * with TCP_CORK around the sends, and with TCP_NODELAY; then the chapters and the C reference, which write the 114
  * bytes in one send. Counted by the client from TCP_INFO (tcpi_data_segs_in).
  */
 final class Cork {
     static final List<Server> SERVERS = List.of(Server.TWO_SENDS, Server.TWO_SENDS_CORK, Server.TWO_SENDS_NODELAY,
             Server.CH3, Server.CH5, Server.CH6, Server.C_REF);
 
-    /** One response: the data segments that carried it, and its latency. */
     record Sample(long segments, long latencyUs) {}
 
     static void run(Settings s) {
         Page.Data d = new Page.Data("cork", s);
         int n = s.full() ? 2_000 : 300;
         Table raw = new Table("server", "request", "data_segments_in", "latency_us");
-        Map<Server, List<Sample>> samples = new EnumMap<>(Server.class);
+        Map<Server, List<Sample>> samples = new LinkedHashMap<>();
         for (int rep = 1; rep <= s.reps(); rep++) {
             for (Server server : SERVERS) {
                 List<Sample> v = samples.computeIfAbsent(server, k -> new ArrayList<>());
@@ -44,21 +43,18 @@ final class Cork {
         }
         Table t = new Table("server", "response written as", "data segments per response (mean)", "min", "max",
                 "median latency µs");
-        for (Server server : SERVERS) {
-            List<Sample> v = samples.getOrDefault(server, List.of());
-            if (v.isEmpty()) continue;
-            Spread segments = Spread.of(v, Sample::segments);
-            t.add(server.label, server.name().startsWith("TWO") ? "header, then body: 2 sends" : "one send of 114 bytes",
-                    mean(v), segments.min(), segments.max(), Spread.of(v, Sample::latencyUs).median());
-            d.put(server.name() + ".segments", mean(v));
-        }
+        d.put("nagle_splits", "no");
+        samples.forEach((server, v) -> {
+            if (v.isEmpty()) return;
+            DoubleSummaryStatistics segments = v.stream().mapToDouble(Sample::segments).summaryStatistics();
+            String written = server.name().startsWith("TWO") ? "header, then body: 2 sends" : "one send of 114 bytes";
+            t.add(server.label, written, segments.getAverage(), segments.getMin(), segments.getMax(),
+                    Spread.of(v, Sample::latencyUs).median());
+            d.put(server.name() + ".segments", segments.getAverage());
+            if (server == Server.TWO_SENDS && segments.getAverage() >= 1.5) d.put("nagle_splits", "yes");
+        });
         raw.writeCsv(Page.file("cork.csv"));
         d.put("table", t).put("n", n).put("example", Server.TWO_SENDS_CORK.shown(128))
-                .put("chapter_example", Server.CH5.shown(128))
-                .put("nagle_splits", mean(samples.getOrDefault(Server.TWO_SENDS, List.of())) >= 1.5 ? "yes" : "no").save();
-    }
-
-    private static double mean(List<Sample> v) {
-        return v.stream().mapToLong(Sample::segments).average().orElse(Double.NaN);
+                .put("chapter_example", Server.CH5.shown(128)).save();
     }
 }
