@@ -5,22 +5,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/**
- * The one place where the testkit waits for a condition, instead of sleeping a fixed time and
- * hoping: polls it, and gives up at a limit. The pause between polls starts at 0.1 ms (most
- * conditions are met almost at once) and doubles up to 10 ms (a long wait costs little CPU, which
- * matters when a test measures a server's CPU time).
- */
+/** The one place where the testkit waits for a condition, instead of sleeping a fixed time and hoping. */
 public final class Await {
 
     /** Scales answer limits (not start or kill): the lab check runs broken chapters, whose tests are to time out. */
     public static final String PATIENCE_PROPERTY = "testkit.patience";
 
-    private static final long FIRST_PAUSE_NANOS = 100_000;
-    private static final long MAX_PAUSE_NANOS = 10_000_000;
-
-    private Await() {
-    }
+    private Await() {}
 
     /** {@code limit} scaled by {@value #PATIENCE_PROPERTY} (1 when unset, "0.25" for a quarter). */
     public static Duration patient(Duration limit) {
@@ -33,7 +24,7 @@ public final class Await {
 
     /** Returns once {@code condition} holds; fails naming {@code what} ("the server to exit") at the limit. */
     public static void until(BooleanSupplier condition, Duration limit, String what) {
-        until(condition, limit, () -> what);
+        until(condition, Deadline.after(limit), () -> what);
     }
 
     /** As above, with a message made on timeout, so that it shows the state at that moment. */
@@ -43,17 +34,14 @@ public final class Await {
 
     /** As above, sharing one deadline between several waits. */
     static void until(BooleanSupplier condition, Deadline deadline, Supplier<String> what) {
-        long pause = FIRST_PAUSE_NANOS;
-        while (!condition.getAsBoolean()) {
-            if (deadline.expired()) {
-                throw deadline.timedOut("waiting for " + what.get(), null);
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                // parkNanos returns at once while the flag is set: stop rather than spin.
+        // The pause starts at 0.1 ms (most conditions hold almost at once) and doubles up to 10 ms (a long wait
+        // costs little CPU, which matters when a test measures a server's CPU time).
+        for (long pause = 100_000; !condition.getAsBoolean(); pause = Math.min(2 * pause, 10_000_000)) {
+            if (deadline.expired()) throw deadline.timedOut("waiting for " + what.get(), null);
+            if (Thread.currentThread().isInterrupted()) { // parkNanos returns at once while it is set: do not spin
                 throw new AssertionError("interrupted while waiting for " + what.get());
             }
             LockSupport.parkNanos(Math.min(pause, deadline.remainingNanos()));
-            pause = Math.min(2 * pause, MAX_PAUSE_NANOS);
         }
     }
 }

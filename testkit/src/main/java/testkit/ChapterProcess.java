@@ -1,56 +1,45 @@
 package testkit;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
-import java.util.regex.Matcher;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
- * A server (a chapter, or any program) as a child process, killed at the end whatever happened:
- * the one way the tests and the bench start, await and stop one. A process, not a thread, because
- * a chapter prints, may call System.exit or hang, and its fds and CPU time must show on their own
- * in /proc. A chapter runs on this JVM's java and class path (or {@value #CLASS_PATH_PROPERTY}'s:
- * how a lab runs a patched copy against the chapter's tests), under -Xcheck:jni. Its output is
- * read into memory as it comes, so it never blocks on a full pipe. Every wait is bounded and fails
+ * A server (a chapter, or any program) as a child process, killed at the end whatever happened: the one way tests and
+ * bench start, await and stop one. A process, not a thread: a chapter prints, may exit or hang, and its fds and CPU
+ * time must show on their own in /proc. A chapter runs on this JVM's java and class path (or
+ * {@value #CLASS_PATH_PROPERTY}'s: how a lab runs a patched copy), under -Xcheck:jni. Every wait is bounded and fails
  * with an {@link AssertionError} that shows what the child printed.
  */
 public final class ChapterProcess implements AutoCloseable {
 
-    /** The system property that, when set, is a chapter's class path. */
     public static final String CLASS_PATH_PROPERTY = "testkit.chapter.classpath";
-
     /** How long a start waits for the server to listen: JVM start-up is slow on a busy machine. */
     public static final Duration START_LIMIT = Duration.ofSeconds(20);
-
-    /** How long {@link #close} waits for a killed child to be gone. */
+    /** How long a kill, kill(1) or jcmd may take, and an exited child's last output to be copied. */
     public static final Duration KILL_LIMIT = Duration.ofSeconds(10);
-
-    /** How long, after the child exited, to wait for its last output to be copied. */
-    private static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
-
     /** Characters of each stream in a failure message: the last, where the news is. */
     private static final int SHOWN_CHARS = 4000;
-
-    /** "listening on 0.0.0.0:PORT (backlog N)", a whole line: a half-copied line must not yield half a port. */
-    private static final Pattern STARTUP_LINE =
-            Pattern.compile("(?m)^listening on \\S+:(\\d+) \\(backlog \\d+\\)\\r?\\n");
-
+    /** A whole line: a half-copied line must not yield half a port. */
+    private static final Pattern STARTUP_LINE = Pattern.compile("(?m)^listening on \\S+:(\\d+) \\(backlog \\d+\\)\\R");
     /** What -Xcheck:jni (the first) and JDK 22+ native-access checks (the others) print. */
     private static final Pattern JNI_WARNING =
             Pattern.compile("WARNING in native method|WARNING: (A restricted method|Use --enable-native-access)");
-
-    /** Children not yet closed: a test that forgets close() must not leave a server running after the build. */
+    /** Children not yet closed, killed at exit: a test that forgets close() must not leave a server running. */
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
-
     static {
         Runtime.getRuntime().addShutdownHook(
                 new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "testkit-kill-children"));
@@ -59,55 +48,43 @@ public final class ChapterProcess implements AutoCloseable {
     private final String commandLine;
     private final Path syscallLog;
     private final Process process;
-    private final CapturedOutput stdout;
-    private final CapturedOutput stderr;
+    private final Output stdout;
+    private final Output stderr;
     private int port = -1;
-    private boolean closed;
 
-    /** Launches {@code command} and waits for nothing; {@code shown} names it in messages. */
-    private ChapterProcess(List<String> command, String shown, Path syscallLog, boolean stdoutToNull) {
-        commandLine = shown;
-        this.syscallLog = syscallLog;
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command); // a discarded stdout reads as empty at once
-            process = builder.redirectOutput(stdoutToNull ? Redirect.DISCARD : Redirect.PIPE).start();
+    private ChapterProcess(Launcher launcher, List<String> jvm, List<String> program, boolean quiet) {
+        commandLine = launcher.label + String.join(" ", program);
+        syscallLog = launcher.syscallLog;
+        List<String> command = Stream.of(launcher.prefix, jvm, program).flatMap(List::stream).toList();
+        try { // a discarded stdout reads as empty at once
+            process = new ProcessBuilder(command).redirectOutput(quiet ? Redirect.DISCARD : Redirect.PIPE).start();
             process.getOutputStream().close(); // servers read no stdin: give them end of file
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.get(0)
                     + (command.get(0).equals("strace") ? " (apt-get install strace)" : ""), e);
         }
         RUNNING.add(process);
-        stdout = new CapturedOutput(process.getInputStream(), "stdout of " + process.pid());
-        stderr = new CapturedOutput(process.getErrorStream(), "stderr of " + process.pid());
+        stdout = new Output(process.getInputStream(), "stdout of " + process.pid());
+        stderr = new Output(process.getErrorStream(), "stderr of " + process.pid());
     }
 
-    /** {@code mainClass} in a JVM like this one, run by {@code launcher}, which keeps the pid. */
     private static ChapterProcess launch(Launcher launcher, String mainClass, String... args) {
-        List<String> program = new ArrayList<>(List.of(mainClass));
-        program.addAll(List.of(args));
-        List<String> command = new ArrayList<>(launcher.prefix);
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xcheck:jni",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty(CLASS_PATH_PROPERTY, System.getProperty("java.class.path"))));
-        command.addAll(program);
-        return new ChapterProcess(command, launcher.label + String.join(" ", program), launcher.syscallLog, false);
+        return new ChapterProcess(launcher, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xcheck:jni", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty(CLASS_PATH_PROPERTY, System.getProperty("java.class.path"))),
+                Stream.concat(Stream.of(mainClass), Stream.of(args)).toList(), false);
     }
 
     /** Starts {@code mainClass} (a chapter's args: "0" for a free port, a backlog); its port from its start-up line. */
     public static ChapterProcess start(Launcher launcher, String mainClass, String... args) {
         ChapterProcess child = launch(launcher, mainClass, args);
-        return child.awaitListening("the start-up line \"listening on ...\"", () -> {
-            Matcher line = STARTUP_LINE.matcher(child.stdout());
-            return line.find() ? Integer.parseInt(line.group(1)) : -1;
-        });
+        return child.awaitListening("the start-up line \"listening on ...\"", () -> STARTUP_LINE.matcher(child.stdout())
+                .results().mapToInt(line -> Integer.parseInt(line.group(1))).findFirst().orElse(-1));
     }
 
-    /**
-     * Starts any server the way the bench runs one: {@code command} as given, stdout to /dev/null (a
-     * chapter prints every request: reading that from a pipe costs CPU), the port from /proc.
-     */
+    /** Starts any server as the bench does: stdout to /dev/null (a pipe costs CPU), the port from /proc. */
     public static ChapterProcess startQuiet(List<String> command) {
-        ChapterProcess child = new ChapterProcess(command, String.join(" ", command), null, true);
+        ChapterProcess child = new ChapterProcess(Launcher.PLAIN, List.of(), command, true);
         return child.awaitListening("a listening socket", () -> {
             try {
                 return Proc.listeningPort(child.pid()).orElse(-1);
@@ -119,19 +96,17 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** Starts a helper program that runs alongside (perf, say) and waits for nothing; {@link #close} ends it. */
     public static ChapterProcess startHelper(List<String> command) {
-        return new ChapterProcess(command, String.join(" ", command), null, false);
+        return new ChapterProcess(Launcher.PLAIN, List.of(), command, false);
     }
 
-    /** Waits until {@code findPort} finds a port (not -1) or the child exits; kills the child if it exited. */
+    /** Waits until {@code findPort} finds a port (not -1) or the child exits; kills the child on failure. */
     private ChapterProcess awaitListening(String what, IntSupplier findPort) {
         try {
             Await.until(() -> findPort.getAsInt() >= 0 || !isAlive(), START_LIMIT, () -> what + "\n" + describe());
             port = findPort.getAsInt();
-            if (port < 0) {
-                awaitEnd(KILL_LIMIT); // it is exiting: wait for the exit code
-                throw new AssertionError("exited without " + what + "\n" + describe());
-            }
-            return this;
+            if (port >= 0) return this;
+            awaitExit(KILL_LIMIT); // it is exiting: wait for the exit code
+            throw new AssertionError("exited without " + what + "\n" + describe());
         } catch (RuntimeException | Error e) {
             try {
                 close();
@@ -144,35 +119,29 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** A chapter that should exit by itself (bad arguments, a busy port): see {@link #run(Duration, List)}. */
     public static Finished run(Duration limit, String mainClass, String... args) {
-        return launch(Launcher.PLAIN, mainClass, args).finish(limit);
+        return finish(launch(Launcher.PLAIN, mainClass, args), limit);
     }
 
     /** Runs a program that exits by itself; fails with its output, and kills it, if it outlasts {@code limit}. */
     public static Finished run(Duration limit, List<String> command) {
-        return startHelper(command).finish(limit);
+        return finish(startHelper(command), limit);
+    }
+
+    private static Finished finish(ChapterProcess child, Duration limit) {
+        try (child) {
+            return new Finished(child.awaitExit(limit), child.stdout(), child.stderr());
+        }
     }
 
     /** As {@link #run(Duration, List)}, for a helper program that must succeed: its stdout. */
     public static String output(Duration limit, List<String> command) {
         Finished f = run(limit, command);
-        if (f.exitCode() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed (exit " + f.exitCode() + "): "
-                    + f.stdout() + f.stderr());
-        }
-        return f.stdout();
+        if (f.exitCode() == 0) return f.stdout();
+        throw new AssertionError(String.join(" ", command) + " failed (exit " + f.exitCode() + "): "
+                + f.stdout() + f.stderr());
     }
 
-    private Finished finish(Duration limit) {
-        try {
-            return new Finished(awaitExit(limit), stdout(), stderr());
-        } finally {
-            close();
-        }
-    }
-
-    /** How a child run by {@link #run} ended: its exit code and everything it printed. */
-    public record Finished(int exitCode, String stdout, String stderr) {
-    }
+    public record Finished(int exitCode, String stdout, String stderr) {}
 
     /** The port it listens on (the real one, when started with port 0). */
     public int port() {
@@ -196,9 +165,8 @@ public final class ChapterProcess implements AutoCloseable {
         return stderr.text();
     }
 
-    /** As {@link #awaitStdout(String, int, Duration)}, once. */
     public String awaitStdout(String needle, Duration limit) {
-        return awaitStdout(needle, 1, limit);
+        return await(stdout, "stdout", needle, 1, limit);
     }
 
     /** Waits until stdout holds {@code needle} {@code times} times and returns it; fails at once if the child exits. */
@@ -211,42 +179,30 @@ public final class ChapterProcess implements AutoCloseable {
         return await(stderr, "stderr", needle, 1, limit);
     }
 
-    private String await(CapturedOutput stream, String name, String needle, int times, Duration limit) {
+    private String await(Output stream, String name, String needle, int times, Duration limit) {
         String wanted = times + " x \"" + needle + "\" on " + name;
-        Await.until(() -> occurrences(stream.text(), needle) >= times || stream.ended(), limit,
-                () -> wanted + "\n" + describe());
+        Predicate<String> enough = text -> text.split(Pattern.quote(needle), -1).length > times;
+        Await.until(() -> enough.test(stream.text()) || stream.ended(), limit, () -> wanted + "\n" + describe());
         String text = stream.text();
-        if (occurrences(text, needle) < times) {
-            throw new AssertionError(name + " closed (the process exited) before " + wanted + "\n" + describe());
-        }
-        return text;
+        if (enough.test(text)) return text;
+        throw new AssertionError(name + " closed (the process exited) before " + wanted + "\n" + describe());
     }
 
-    private static int occurrences(String text, String needle) {
-        return text.split(Pattern.quote(needle), -1).length - 1;
-    }
-
-    /** Waits for the child to exit (and a few seconds more for its last output); returns its exit code. */
+    /** Waits for the child to exit, then for its last output; returns its exit code. */
     public int awaitExit(Duration limit) {
-        awaitEnd(limit);
-        return process.exitValue();
-    }
-
-    private void awaitEnd(Duration limit) {
         Await.until(() -> !process.isAlive(), limit, () -> "the process to exit\n" + describe());
         RUNNING.remove(process);
-        Await.until(() -> stdout.ended() && stderr.ended(), DRAIN_LIMIT,
-                () -> "the end of the output of an exited process (did it leave a child holding the pipes?)\n"
-                        + describe());
+        Await.until(() -> stdout.ended() && stderr.ended(), KILL_LIMIT, () -> "the end of the output of an exited"
+                + " process (did it leave a child holding the pipes?)\n" + describe());
+        return process.exitValue();
     }
 
     /** {@code kill -s NAME}: STOP freezes it (the kernel still does handshakes and queues bytes), INT is Ctrl-C. */
     public void signal(String name) {
         output(KILL_LIMIT, List.of("kill", "-s", name, Long.toString(pid())));
-        if (name.equals("STOP")) {
-            // kill returns once the signal is queued; a busy machine may let a thread run on a moment longer.
-            Await.until(() -> Proc.allThreadsStopped(pid()), KILL_LIMIT, () -> "every thread stopped\n" + describe());
-        }
+        if (!name.equals("STOP")) return;
+        // kill returns once the signal is queued; a busy machine may let a thread run on a moment longer.
+        Await.until(() -> Proc.allThreadsStopped(pid()), KILL_LIMIT, () -> "every thread stopped\n" + describe());
     }
 
     /** Bytes in byte arrays reachable in the child's heap after a full collection: where a chapter keeps requests. */
@@ -271,9 +227,7 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** The lines strace wrote so far ({@link Launcher#strace}): {@code PID call(arguments) = result}. */
     public List<String> syscalls() {
-        if (syscallLog == null) {
-            throw new IllegalStateException("not started under strace: use Launcher.strace");
-        }
+        if (syscallLog == null) throw new IllegalStateException("not started under strace: use Launcher.strace");
         try {
             return Files.exists(syscallLog) ? Files.readAllLines(syscallLog) : List.of();
         } catch (IOException e) {
@@ -292,16 +246,11 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** Kills the child (SIGKILL: a hung server cannot delay it) and waits for it to be gone; output stays readable. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    public void close() { // a second close finds it gone at once
         process.destroyForcibly();
-        awaitEnd(KILL_LIMIT);
+        awaitExit(KILL_LIMIT);
     }
 
-    /** The command, the state and the output, for failure messages. */
     String describe() {
         String state = process.isAlive() ? "running" : "exit code " + process.exitValue();
         return "process " + pid() + " (" + state + "): " + commandLine + "\n--- stdout ---\n" + tail(stdout())
@@ -320,26 +269,18 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** What runs a chapter's JVM: {@code prefix} ends by exec'ing it, so that the chapter keeps the pid we see. */
     public record Launcher(List<String> prefix, String label, Path syscallLog) {
-        /** The JVM itself, nothing in front. */
         public static final Launcher PLAIN = new Launcher(List.of(), "", null);
-
         /** Ctrl-C's default disposition: a JVM started in the background by a shell without job control ignores it. */
         public static final Launcher DEFAULT_SIGINT = new Launcher(List.of("env", "--default-signal=INT"), "", null);
 
         /** Under {@code ulimit -n} (soft and hard: the JVM raises its soft limit at start-up, up to the hard one). */
         public static Launcher openFileLimit(int openFiles) {
-            if (openFiles <= 0) {
-                throw new IllegalArgumentException("open-file limit " + openFiles);
-            }
-            String limit = Integer.toString(openFiles);
-            return new Launcher(List.of("/bin/sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", limit),
-                    "[ulimit -n " + limit + "] ", null);
+            if (openFiles <= 0) throw new IllegalArgumentException("open-file limit " + openFiles);
+            return new Launcher(List.of("/bin/sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", String.valueOf(openFiles)),
+                    "[ulimit -n " + openFiles + "] ", null);
         }
 
-        /**
-         * Under strace, tracing the named system calls (e.g. "setsockopt,sendto") of every thread: {@code -D}
-         * leaves strace a grandchild, so the JVM is our child; {@code --seccomp-bpf} stops it only at those calls.
-         */
+        /** Traces those calls ("setsockopt,sendto"): -D makes strace a grandchild, --seccomp-bpf stops only at them. */
         public static Launcher strace(String syscalls) {
             try {
                 Path log = Files.createTempFile("testkit-strace-", ".txt");
@@ -349,6 +290,32 @@ public final class ChapterProcess implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** One stream of the child, copied into memory by a daemon thread: a child that fills a 64 KiB pipe blocks. */
+    private static final class Output {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(); // synchronized methods
+        private final Thread pump;
+
+        Output(InputStream from, String threadName) {
+            pump = new Thread(() -> {
+                try (from) {
+                    from.transferTo(bytes);
+                } catch (IOException e) { // not expected (a killed child's pipe just ends): say so in the text shown
+                    bytes.writeBytes(Article.ascii("\n[testkit: reading this stream failed: " + e + "]\n"));
+                }
+            }, threadName);
+            pump.setDaemon(true); // never keeps the test JVM alive
+            pump.start();
+        }
+
+        String text() {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+
+        boolean ended() { // the child closed its end (it exited) and everything is copied
+            return !pump.isAlive();
         }
     }
 }

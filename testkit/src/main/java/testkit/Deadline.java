@@ -6,9 +6,7 @@ import java.time.Duration;
 record Deadline(Duration limit, long end) {
 
     static Deadline after(Duration limit) {
-        if (limit.isNegative()) {
-            throw new IllegalArgumentException("negative time limit: " + limit);
-        }
+        if (limit.isNegative()) throw new IllegalArgumentException("negative time limit: " + limit);
         return new Deadline(limit, System.nanoTime() + limit.toNanos());
     }
 
@@ -22,8 +20,7 @@ record Deadline(Duration limit, long end) {
 
     /** Milliseconds left, at least 1: for SO_TIMEOUT, connect and select, where 0 means "wait forever". */
     int remainingMillisAtLeastOne() {
-        long millis = Math.max(1, (remainingNanos() + 999_999) / 1_000_000);
-        return (int) Math.min(Integer.MAX_VALUE, millis);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, (remainingNanos() + 999_999) / 1_000_000));
     }
 
     /** The failure when this deadline has passed: "timed out after 20 s " + {@code doing}. */
