@@ -6,23 +6,14 @@ import java.nio.charset.StandardCharsets;
 public final class Article {
 
     /** The article's reply, exactly 114 bytes: HTTP/1.0 headers and "Hello, world!". */
-    public static final byte[] RESPONSE = ascii(
-            "HTTP/1.0 200 OK\r\n"
-            + "Date: Mon, 1 Jan 1996 01:01:01 GMT\r\n"
-            + "Content-Type: text/plain\r\n"
-            + "Content-Length: 13\r\n"
-            + "\r\n"
-            + "Hello, world!");
-
+    public static final byte[] RESPONSE = ascii("HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:01 GMT\r\n"
+            + "Content-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, world!");
     /** A request as curl sends it: lines end in CRLF, so it ends in the article's EOL2 ("\n\r\n"). */
     public static final byte[] REQUEST = ascii("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n");
-
     /** The same request with bare LF line ends, as {@code nc} users type it: it ends in EOL1 ("\n\n"). */
     public static final byte[] REQUEST_LF = ascii("GET / HTTP/1.0\nHost: 127.0.0.1\n\n");
-
     /** The request's first line alone: a request without its end. */
     public static final byte[] REQUEST_LINE = ascii("GET / HTTP/1.0\r\n");
-
     /** The 40 dashes a chapter prints before each request. */
     public static final String DASHES = "-".repeat(40);
 

@@ -1,11 +1,7 @@
 package testkit;
 
-import static java.nio.channels.SelectionKey.OP_READ;
-import static java.nio.channels.SelectionKey.OP_WRITE;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -17,7 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,16 +22,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Clients for a chapter's server on 127.0.0.1, polite and not. Each time limit covers the whole call,
- * connect included; running out of it throws an {@link AssertionError} saying what did not happen and
- * what had been received, while other network errors (refused, reset) are thrown as the
- * {@link IOException} they are, so that a test can expect them.
+ * Clients for a chapter's server on 127.0.0.1, polite and not. Each time limit covers the whole call, connect
+ * included; running out of it throws an {@link AssertionError} saying what did not happen and what had been
+ * received, while other network errors (refused, reset) are thrown as the {@link IOException} they are.
  */
 public final class Clients {
 
     /** The largest request: socket buffers take it at once, even for a server that does not read (more: flood). */
-    public static final int MAX_REQUEST = 64 * 1024;
-
+    private static final int MAX_REQUEST = 64 * 1024;
     private static final String HOST = "127.0.0.1";
 
     private Clients() {
@@ -43,7 +37,7 @@ public final class Clients {
 
     /** Sends {@code request} in one write and returns everything the server sends until it closes. */
     public static byte[] exchange(int port, byte[] request, Duration limit) throws IOException {
-        return exchangeInSegments(port, request, 1, limit);
+        return converse(port, request, 1, Then.READ, limit);
     }
 
     /**
@@ -51,14 +45,37 @@ public final class Clients {
      * ("\n\r\n") may be split between them, so a server must look for it in all it has, not in its last read.
      */
     public static byte[] exchangeInSegments(int port, byte[] request, int pieces, Duration limit) throws IOException {
-        if (pieces < 1 || pieces > Math.max(1, request.length)) {
-            throw new IllegalArgumentException(pieces + " pieces of a " + request.length + "-byte request");
+        return converse(port, request, pieces, Then.READ, limit);
+    }
+
+    /** Sends {@code partial}, then a FIN ("nothing more is coming"): the server should close without a reply. */
+    public static byte[] halfClose(int port, byte[] partial, Duration limit) throws IOException {
+        return converse(port, partial, 1, Then.FIN_AND_READ, limit);
+    }
+
+    /** Sends {@code bytes}, then closes with SO_LINGER 0: a RST, so the server's next read or write gets ECONNRESET. */
+    public static void resetAfter(int port, byte[] bytes, Duration limit) throws IOException {
+        converse(port, bytes, 1, Then.RESET, limit);
+    }
+
+    private enum Then { READ, FIN_AND_READ, RESET }
+
+    /** Sends {@code bytes} in {@code pieces} writes (an unbuffered socket stream sends each at once), then the rest. */
+    private static byte[] converse(int port, byte[] bytes, int pieces, Then then, Duration limit) throws IOException {
+        if (pieces < 1 || pieces > Math.max(1, bytes.length) || bytes.length > MAX_REQUEST) {
+            throw new IllegalArgumentException(pieces + " pieces of a " + bytes.length + "-byte request (at most "
+                    + MAX_REQUEST + " bytes: more is a flood)");
         }
         Deadline deadline = Deadline.after(limit);
         try (Socket socket = connect(new Socket(), port, deadline)) {
             socket.setTcpNoDelay(true);
-            write(socket, request, pieces);
-            return readToEnd(socket, deadline);
+            for (int i = 0; i < pieces; i++) {
+                int from = (int) ((long) i * bytes.length / pieces);
+                socket.getOutputStream().write(bytes, from, (int) ((long) (i + 1) * bytes.length / pieces) - from);
+            }
+            if (then == Then.RESET) socket.setSoLinger(true, 0);
+            if (then == Then.FIN_AND_READ) socket.shutdownOutput();
+            return then == Then.RESET ? null : readToEnd(socket, deadline);
         }
     }
 
@@ -72,28 +89,10 @@ public final class Clients {
         return readToEnd(socket, Deadline.after(limit));
     }
 
-    /** Sends {@code partial}, then a FIN ("nothing more is coming"): the server should close without a reply. */
-    public static byte[] halfClose(int port, byte[] partial, Duration limit) throws IOException {
-        Deadline deadline = Deadline.after(limit);
-        try (Socket socket = connect(new Socket(), port, deadline)) {
-            write(socket, partial, 1);
-            socket.shutdownOutput();
-            return readToEnd(socket, deadline);
-        }
-    }
-
-    /** Sends {@code bytes}, then closes with SO_LINGER 0: a RST, so the server's next read or write gets ECONNRESET. */
-    public static void resetAfter(int port, byte[] bytes, Duration limit) throws IOException {
-        try (Socket socket = connect(port, limit)) {
-            write(socket, bytes, 1);
-            socket.setSoLinger(true, 0);
-        }
-    }
-
     /**
-     * Streams "GET /" and then 'A's, never a request end, until the server cuts the connection off or
-     * {@code maxBytes} are sent; then listens for the server's verdict until {@code limit} (the kernel's buffers
-     * hold megabytes). Non-blocking, since SO_TIMEOUT cannot bound a blocking write: its only wait is select.
+     * Streams "GET /" and then 'A's, never a request end, until the server cuts it off, {@code maxBytes} are sent
+     * (then it awaits the verdict: buffers hold megabytes) or {@code limit} passes. Non-blocking: SO_TIMEOUT cannot
+     * bound a blocking write, so its only wait is select.
      */
     public static FloodResult flood(int port, int maxBytes, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
@@ -102,7 +101,7 @@ public final class Clients {
         try (SocketChannel channel = SocketChannel.open(); Selector selector = Selector.open()) {
             connect(channel.socket(), port, deadline);
             channel.configureBlocking(false);
-            SelectionKey key = channel.register(selector, OP_READ);
+            SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
             ByteBuffer out = ByteBuffer.allocate(0);
             ByteBuffer in = ByteBuffer.allocate(64 * 1024);
             long sent = 0;
@@ -111,23 +110,15 @@ public final class Clients {
                 if (!out.hasRemaining() && sent < maxBytes) {
                     out = ByteBuffer.wrap(sent == 0 ? first : more, 0, (int) Math.min(more.length, maxBytes - sent));
                 }
-                key.interestOps(out.hasRemaining() ? OP_READ | OP_WRITE : OP_READ);
-                if (selector.select(deadline.remainingMillisAtLeastOne()) == 0) {
-                    continue;
-                }
+                key.interestOps(SelectionKey.OP_READ | (out.hasRemaining() ? SelectionKey.OP_WRITE : 0));
+                if (selector.select(deadline.remainingMillisAtLeastOne()) == 0) continue;
                 selector.selectedKeys().clear();
                 try {
                     // Read first: a FIN from the server is the verdict, whatever a write would say.
-                    if (key.isReadable()) {
-                        int n = channel.read(in.clear());
-                        if (n < 0) {
-                            return new FloodResult(sent, received, FloodResult.CutOff.EOF);
-                        }
-                        received += n;
-                    }
-                    if (key.isWritable()) {
-                        sent += channel.write(out);
-                    }
+                    int n = key.isReadable() ? channel.read(in.clear()) : 0;
+                    if (n < 0) return new FloodResult(sent, received, FloodResult.CutOff.EOF);
+                    received += n;
+                    sent += key.isWritable() ? channel.write(out) : 0;
                 } catch (IOException resetOrBrokenPipe) {
                     return new FloodResult(sent, received, FloodResult.CutOff.RESET);
                 }
@@ -137,9 +128,8 @@ public final class Clients {
     }
 
     /**
-     * Opens {@code n} connections that send nothing, each once the accept queue is empty again: all at once
-     * would overflow a small backlog, and the kernel would retry the dropped handshakes only after 1, 3, 7...
-     * seconds. Fails if the server does not accept them all within {@code limit}.
+     * Opens {@code n} connections that send nothing, each once the accept queue is empty again: all at once would
+     * overflow a small backlog, and the kernel would retry the dropped handshakes only after 1, 3, 7... seconds.
      */
     public static IdleClients openIdle(int port, int n, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
@@ -152,14 +142,11 @@ public final class Clients {
                         () -> "the server on port " + port + " to accept idle connection " + sockets.size()
                                 + " of " + n);
             }
-            return new IdleClients(sockets);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                new IdleClients(sockets).close();
-            } catch (RuntimeException closing) {
-                e.addSuppressed(closing);
+            return new IdleClients(List.copyOf(sockets));
+        } catch (Throwable e) {
+            try (IdleClients opened = new IdleClients(sockets)) {
+                throw e; // closing those opened: a failure to close one is added to e as suppressed
             }
-            throw e;
         }
     }
 
@@ -173,24 +160,20 @@ public final class Clients {
         });
         try {
             CountDownLatch allReady = new CountDownLatch(clients);
-            Callable<byte[]> client = () -> {
+            List<Future<byte[]>> replies = pool.invokeAll(Collections.nCopies(clients, () -> {
                 allReady.countDown();
                 allReady.await(); // bounded: invokeAll cancels, so interrupts, what outlasts the limit
                 return exchange(port, request, limit);
-            };
-            List<Future<byte[]>> replies = pool.invokeAll(Collections.nCopies(clients, client), limit.toNanos(),
-                    TimeUnit.NANOSECONDS);
-            long done = replies.stream().filter(reply -> !reply.isCancelled()).count();
-            if (done < clients) {
-                throw deadline.timedOut("waiting for " + done + " of " + clients
-                        + " concurrent clients were done, waiting for all", null);
-            }
+            }), limit.toNanos(), TimeUnit.NANOSECONDS);
             List<byte[]> result = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
+            for (Future<byte[]> reply : replies) {
                 try {
-                    result.add(replies.get(i).get()); // done: does not wait
+                    result.add(reply.get()); // done or cancelled: does not wait
+                } catch (CancellationException outlasted) {
+                    throw deadline.timedOut("waiting for " + replies.stream().filter(r -> !r.isCancelled()).count()
+                            + " of " + clients + " concurrent clients were done, waiting for all", null);
                 } catch (ExecutionException e) {
-                    throw new AssertionError("concurrent client " + (i + 1) + " of " + clients + " failed: "
+                    throw new AssertionError("concurrent client " + (result.size() + 1) + " of " + clients + " failed: "
                             + e.getCause(), e.getCause());
                 }
             }
@@ -209,26 +192,11 @@ public final class Clients {
             socket.connect(new InetSocketAddress(HOST, port), deadline.remainingMillisAtLeastOne());
             socket.setSoTimeout(deadline.remainingMillisAtLeastOne());
             return socket;
-        } catch (SocketTimeoutException e) {
-            socket.close();
-            throw deadline.timedOut("connecting to " + HOST + ":" + port
-                    + " (accept queue full? the server not accepting?)", e);
         } catch (IOException | RuntimeException e) {
             socket.close();
-            throw e;
-        }
-    }
-
-    /** Writes {@code bytes} in {@code pieces} write calls; an unbuffered socket stream sends each at once. */
-    private static void write(Socket socket, byte[] bytes, int pieces) throws IOException {
-        if (bytes.length > MAX_REQUEST) {
-            throw new IllegalArgumentException(bytes.length + " bytes: more than MAX_REQUEST; use flood");
-        }
-        OutputStream out = socket.getOutputStream();
-        for (int i = 0; i < pieces; i++) {
-            int from = (int) ((long) i * bytes.length / pieces);
-            int to = (int) ((long) (i + 1) * bytes.length / pieces);
-            out.write(bytes, from, to - from);
+            if (!(e instanceof SocketTimeoutException)) throw e;
+            throw deadline.timedOut("connecting to " + HOST + ":" + port
+                    + " (accept queue full? the server not accepting?)", e);
         }
     }
 
@@ -239,13 +207,10 @@ public final class Clients {
             while (!deadline.expired()) {
                 socket.setSoTimeout(deadline.remainingMillisAtLeastOne());
                 int n = socket.getInputStream().read(buffer);
-                if (n < 0) {
-                    return received.toByteArray();
-                }
+                if (n < 0) return received.toByteArray();
                 received.write(buffer, 0, n);
             }
-        } catch (SocketTimeoutException timedOut) {
-            // reported below
+        } catch (SocketTimeoutException reportedBelow) {
         }
         throw deadline.timedOut("waiting for port " + socket.getPort() + " to close the connection; received "
                 + received.size() + " bytes: " + printable(received.toByteArray()), null);

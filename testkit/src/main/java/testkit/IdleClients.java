@@ -8,10 +8,6 @@ import java.util.List;
 /** Connections opened by {@link Clients#openIdle} that send nothing (reads time out); closing this closes them all. */
 public record IdleClients(List<Socket> sockets) implements AutoCloseable {
 
-    public IdleClients {
-        sockets = List.copyOf(sockets);
-    }
-
     public int size() {
         return sockets.size();
     }
@@ -27,8 +23,6 @@ public record IdleClients(List<Socket> sockets) implements AutoCloseable {
                 failure.addSuppressed(e);
             }
         }
-        if (failure.getSuppressed().length > 0) {
-            throw new UncheckedIOException(failure);
-        }
+        if (failure.getSuppressed().length > 0) throw new UncheckedIOException(failure);
     }
 }

@@ -14,11 +14,9 @@ public final class Poke {
     private Poke() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         String usage = "usage: make client C=reset|half-close|flood|undecodable|dribble|idle [PORT=8080] [N=100]";
-        if (args.length < 1 || args.length > 3) {
-            fail(usage);
-        }
+        if (args.length < 1 || args.length > 3) fail(usage);
         int port = args.length > 1 ? number(args[1], "port", 1, 65535) : 8080;
         int n = args.length > 2 ? number(args[2], "N", 1, 19_000) : 100;
         try {
@@ -32,19 +30,16 @@ public final class Poke {
                 case "flood" -> {
                     FloodResult flood = Clients.flood(port, 256 << 20, Duration.ofSeconds(30));
                     say("streamed " + flood.bytesSent() + " bytes with no blank line; the server "
-                            + (flood.wasCutOff() ? "cut it off (" + flood.cutOff() + ")"
-                                    : "did not cut it off within 30 s")
+                            + (flood.wasCutOff() ? "cut it off (" + flood.cutOff() + ")" : "did not cut it off within 30 s")
                             + "; received " + flood.bytesReceived() + " bytes");
                 }
                 case "undecodable" -> say("sent 'GET /\\xff HTTP/1.0' (not UTF-8); received "
                         + Clients.printable(Clients.exchange(port, Article.undecodableRequest(), LIMIT)));
-                case "dribble" -> say("sent a request one byte per write; received "
-                        + Clients.printable(Clients.exchangeInSegments(port, Article.REQUEST, Article.REQUEST.length,
-                                LIMIT)));
+                case "dribble" -> say("sent a request one byte per write; received " + Clients.printable(
+                        Clients.exchangeInSegments(port, Article.REQUEST, Article.REQUEST.length, LIMIT)));
                 case "idle" -> {
                     try (IdleClients idle = Clients.openIdle(port, n, Duration.ofSeconds(60))) {
-                        say("holding " + idle.size() + " idle connections to port " + port
-                                + "; press Enter to close them");
+                        say("holding " + idle.size() + " idle connections to port " + port + "; press Enter to close them");
                         try {
                             Await.until(Poke::enterPressed, Duration.ofMinutes(10), "Enter");
                         } catch (AssertionError tenMinutes) {
@@ -68,10 +63,9 @@ public final class Poke {
     }
 
     private static int number(String text, String name, int low, int high) {
-        if (!text.matches("[0-9]{1,6}") || Integer.parseInt(text) < low || Integer.parseInt(text) > high) {
-            fail(name + " must be a number from " + low + " to " + high + ", not '" + text + "'");
-        }
-        return Integer.parseInt(text);
+        int value = text.matches("[0-9]{1,6}") ? Integer.parseInt(text) : -1;
+        if (value < low || value > high) fail(name + " must be a number from " + low + " to " + high + ", not '" + text + "'");
+        return value;
     }
 
     private static void say(String line) {
