@@ -17,15 +17,13 @@ public final class Article {
     /** The 40 dashes a chapter prints before each request. */
     public static final String DASHES = "-".repeat(40);
 
-    private Article() {
-    }
+    private Article() {}
 
     /** A complete request with bytes that are not UTF-8 in its path: "GET /\xff HTTP/1.0", then more. */
     public static byte[] undecodableRequest() {
         return "GET /\u00ff HTTP/1.0\r\n\u00ff\u00fe\u00c3(\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** The text as US-ASCII bytes; the article's protocol bytes are all ASCII. */
     public static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
     }

@@ -13,13 +13,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Clients for a chapter's server on 127.0.0.1, polite and not. Each time limit covers the whole call, connect
@@ -32,12 +30,11 @@ public final class Clients {
     private static final int MAX_REQUEST = 64 * 1024;
     private static final String HOST = "127.0.0.1";
 
-    private Clients() {
-    }
+    private Clients() {}
 
     /** Sends {@code request} in one write and returns everything the server sends until it closes. */
     public static byte[] exchange(int port, byte[] request, Duration limit) throws IOException {
-        return converse(port, request, 1, Then.READ, limit);
+        return send(port, request, 1, Then.READ, Deadline.after(limit));
     }
 
     /**
@@ -45,28 +42,27 @@ public final class Clients {
      * ("\n\r\n") may be split between them, so a server must look for it in all it has, not in its last read.
      */
     public static byte[] exchangeInSegments(int port, byte[] request, int pieces, Duration limit) throws IOException {
-        return converse(port, request, pieces, Then.READ, limit);
+        return send(port, request, pieces, Then.READ, Deadline.after(limit));
     }
 
     /** Sends {@code partial}, then a FIN ("nothing more is coming"): the server should close without a reply. */
     public static byte[] halfClose(int port, byte[] partial, Duration limit) throws IOException {
-        return converse(port, partial, 1, Then.FIN_AND_READ, limit);
+        return send(port, partial, 1, Then.FIN_AND_READ, Deadline.after(limit));
     }
 
     /** Sends {@code bytes}, then closes with SO_LINGER 0: a RST, so the server's next read or write gets ECONNRESET. */
     public static void resetAfter(int port, byte[] bytes, Duration limit) throws IOException {
-        converse(port, bytes, 1, Then.RESET, limit);
+        send(port, bytes, 1, Then.RESET, Deadline.after(limit));
     }
 
     private enum Then { READ, FIN_AND_READ, RESET }
 
     /** Sends {@code bytes} in {@code pieces} writes (an unbuffered socket stream sends each at once), then the rest. */
-    private static byte[] converse(int port, byte[] bytes, int pieces, Then then, Duration limit) throws IOException {
+    private static byte[] send(int port, byte[] bytes, int pieces, Then then, Deadline deadline) throws IOException {
         if (pieces < 1 || pieces > Math.max(1, bytes.length) || bytes.length > MAX_REQUEST) {
             throw new IllegalArgumentException(pieces + " pieces of a " + bytes.length + "-byte request (at most "
                     + MAX_REQUEST + " bytes: more is a flood)");
         }
-        Deadline deadline = Deadline.after(limit);
         try (Socket socket = connect(new Socket(), port, deadline)) {
             socket.setTcpNoDelay(true);
             for (int i = 0; i < pieces; i++) {
@@ -90,9 +86,8 @@ public final class Clients {
     }
 
     /**
-     * Streams "GET /" and then 'A's, never a request end, until the server cuts it off, {@code maxBytes} are sent
-     * (then it awaits the verdict: buffers hold megabytes) or {@code limit} passes. Non-blocking: SO_TIMEOUT cannot
-     * bound a blocking write, so its only wait is select.
+     * Streams "GET /" then 'A's, no request end, until the server cuts it off or {@code limit} passes (after
+     * {@code maxBytes} it awaits the verdict: buffers hold megabytes). Non-blocking: SO_TIMEOUT can't bound a write.
      */
     public static FloodResult flood(int port, int maxBytes, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
@@ -133,19 +128,18 @@ public final class Clients {
      */
     public static IdleClients openIdle(int port, int n, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
-        List<Socket> sockets = new ArrayList<>(n);
+        IdleClients opened = new IdleClients(new ArrayList<>(n));
         try {
-            while (sockets.size() < n) {
+            while (opened.size() < n) {
                 // connect() returns once the handshake is done: the connection is now in the accept queue.
-                sockets.add(connect(new Socket(), port, deadline));
+                opened.sockets().add(connect(new Socket(), port, deadline));
                 Await.until(() -> Proc.acceptQueueLength(port) == 0, deadline,
-                        () -> "the server on port " + port + " to accept idle connection " + sockets.size()
-                                + " of " + n);
+                        () -> "the server on port " + port + " to accept idle connection " + opened.size() + " of " + n);
             }
-            return new IdleClients(List.copyOf(sockets));
+            return new IdleClients(List.copyOf(opened.sockets()));
         } catch (Throwable e) {
-            try (IdleClients opened = new IdleClients(sockets)) {
-                throw e; // closing those opened: a failure to close one is added to e as suppressed
+            try (opened) { // closes those opened; a failure to close one is added to e as suppressed
+                throw e;
             }
         }
     }
@@ -153,25 +147,19 @@ public final class Clients {
     /** The replies to {@code clients} exchanges released together by a latch: their connects overlap in the backlog. */
     public static List<byte[]> concurrent(int port, int clients, byte[] request, Duration limit) {
         Deadline deadline = Deadline.after(limit);
-        ExecutorService pool = Executors.newFixedThreadPool(clients, task -> {
-            Thread thread = new Thread(task);
-            thread.setDaemon(true); // a stuck client never keeps the test JVM alive
-            return thread;
-        });
+        CountDownLatch allReady = new CountDownLatch(clients);
+        ExecutorService pool = Executors.newFixedThreadPool(clients); // a thread each: the latch opens at once
         try {
-            CountDownLatch allReady = new CountDownLatch(clients);
+            // Every wait of every client shares the deadline, so all are done within it (and no thread outlives us).
             List<Future<byte[]>> replies = pool.invokeAll(Collections.nCopies(clients, () -> {
                 allReady.countDown();
-                allReady.await(); // bounded: invokeAll cancels, so interrupts, what outlasts the limit
-                return exchange(port, request, limit);
-            }), limit.toNanos(), TimeUnit.NANOSECONDS);
+                allReady.await();
+                return send(port, request, 1, Then.READ, deadline);
+            }));
             List<byte[]> result = new ArrayList<>();
             for (Future<byte[]> reply : replies) {
                 try {
-                    result.add(reply.get()); // done or cancelled: does not wait
-                } catch (CancellationException outlasted) {
-                    throw deadline.timedOut("waiting for " + replies.stream().filter(r -> !r.isCancelled()).count()
-                            + " of " + clients + " concurrent clients were done, waiting for all", null);
+                    result.add(reply.get()); // done: does not wait
                 } catch (ExecutionException e) {
                     throw new AssertionError("concurrent client " + (result.size() + 1) + " of " + clients + " failed: "
                             + e.getCause(), e.getCause());

@@ -24,8 +24,7 @@ public final class Proc {
     private static final String[] TCP_STATES = {"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
         "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING", "NEW_SYN_RECV"};
 
-    private Proc() {
-    }
+    private Proc() {}
 
     /** How many of the process's descriptors are sockets: connections, without the noise of the JVM's files. */
     public static int openSockets(long pid) {
@@ -93,11 +92,10 @@ public final class Proc {
 
     /** A TcpExt counter, such as ListenOverflows (SYNs dropped on a full accept queue): /proc/net/netstat. */
     public static long tcpExtCounter(String name) {
-        // A line of names, then one of values.
-        List<String> lines = read(Path.of("/proc/net/netstat")).lines().filter(l -> l.startsWith("TcpExt:")).toList();
-        int at = List.of(lines.get(0).split("\\s+")).indexOf(name);
+        List<String> tcpExt = read(Path.of("/proc/net/netstat")).lines().filter(l -> l.startsWith("TcpExt:")).toList();
+        int at = List.of(tcpExt.get(0).split("\\s+")).indexOf(name); // a line of names, then one of values
         if (at < 1) throw new IllegalArgumentException("no TcpExt counter " + name + " in /proc/net/netstat");
-        return Long.parseLong(lines.get(1).split("\\s+")[at]);
+        return Long.parseLong(tcpExt.get(1).split("\\s+")[at]);
     }
 
     /** The states of every TCP socket on local port {@code port} by name (LISTEN, TIME_WAIT...; tcp_states.h). */
@@ -143,9 +141,8 @@ public final class Proc {
         for (Path table : List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"))) {
             try (Stream<String> lines = Files.lines(table, StandardCharsets.ISO_8859_1)) {
                 rows.addAll(parseTcpTable(lines, listenersOnly));
-            } catch (NoSuchFileException noTcp6WithoutIpv6) {
             } catch (IOException e) {
-                throw unreadable(table, e);
+                if (!(e instanceof NoSuchFileException)) throw unreadable(table, e);
             }
         }
         return rows;
