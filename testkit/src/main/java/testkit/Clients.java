@@ -15,19 +15,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
- * Clients for a chapter's server on 127.0.0.1, polite and not. Each time limit covers the whole call, connect
- * included; running out of it throws an {@link AssertionError} saying what did not happen and what had been
- * received, while other network errors (refused, reset) are thrown as the {@link IOException} they are.
+ * Clients for a chapter's server on 127.0.0.1, polite and not. A time limit covers the whole call, connect included;
+ * at its end an AssertionError says what did not happen and what arrived. Other errors (refused, reset) are thrown
+ * as the IOException they are, so that a test can expect them.
  */
 public final class Clients {
 
-    /** The largest request: socket buffers take it at once, even for a server that does not read (more: flood). */
-    private static final int MAX_REQUEST = 64 * 1024;
+    private static final int MAX_REQUEST = 64 * 1024; // socket buffers take it at once, even unread (more: flood)
     private static final String HOST = "127.0.0.1";
 
     private Clients() {}
@@ -57,7 +56,7 @@ public final class Clients {
 
     private enum Then { READ, FIN_AND_READ, RESET }
 
-    /** Sends {@code bytes} in {@code pieces} writes (an unbuffered socket stream sends each at once), then the rest. */
+    /** Sends {@code bytes} in {@code pieces} writes (an unbuffered stream sends each at once), then {@code then}. */
     private static byte[] send(int port, byte[] bytes, int pieces, Then then, Deadline deadline) throws IOException {
         if (pieces < 1 || pieces > Math.max(1, bytes.length) || bytes.length > MAX_REQUEST) {
             throw new IllegalArgumentException(pieces + " pieces of a " + bytes.length + "-byte request (at most "
@@ -128,17 +127,17 @@ public final class Clients {
      */
     public static IdleClients openIdle(int port, int n, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
-        IdleClients opened = new IdleClients(new ArrayList<>(n));
+        IdleClients idle = new IdleClients(new ArrayList<>(n));
         try {
-            while (opened.size() < n) {
+            while (idle.size() < n) {
                 // connect() returns once the handshake is done: the connection is now in the accept queue.
-                opened.sockets().add(connect(new Socket(), port, deadline));
+                idle.sockets().add(connect(new Socket(), port, deadline));
                 Await.until(() -> Proc.acceptQueueLength(port) == 0, deadline,
-                        () -> "the server on port " + port + " to accept idle connection " + opened.size() + " of " + n);
+                        () -> "the server on port " + port + " to accept idle connection " + idle.size() + " of " + n);
             }
-            return new IdleClients(List.copyOf(opened.sockets()));
+            return new IdleClients(List.copyOf(idle.sockets()));
         } catch (Throwable e) {
-            try (opened) { // closes those opened; a failure to close one is added to e as suppressed
+            try (idle) { // closes those opened; a failure to close one is added to e as suppressed
                 throw e;
             }
         }
@@ -148,16 +147,16 @@ public final class Clients {
     public static List<byte[]> concurrent(int port, int clients, byte[] request, Duration limit) {
         Deadline deadline = Deadline.after(limit);
         CountDownLatch allReady = new CountDownLatch(clients);
-        ExecutorService pool = Executors.newFixedThreadPool(clients); // a thread each: the latch opens at once
+        var pool = Executors.newFixedThreadPool(clients); // a thread each: the latch opens at once
         try {
             // Every wait of every client shares the deadline, so all are done within it (and no thread outlives us).
-            List<Future<byte[]>> replies = pool.invokeAll(Collections.nCopies(clients, () -> {
+            var replies = pool.<byte[]>invokeAll(Collections.nCopies(clients, () -> {
                 allReady.countDown();
                 allReady.await();
                 return send(port, request, 1, Then.READ, deadline);
             }));
             List<byte[]> result = new ArrayList<>();
-            for (Future<byte[]> reply : replies) {
+            for (var reply : replies) {
                 try {
                     result.add(reply.get()); // done: does not wait
                 } catch (ExecutionException e) {
@@ -206,12 +205,9 @@ public final class Clients {
 
     /** Bytes for a message: ASCII as is, CR and LF escaped, anything else as \xNN; at most 300 bytes. */
     public static String printable(byte[] bytes) {
-        StringBuilder text = new StringBuilder("\"");
-        for (int i = 0; i < Math.min(bytes.length, 300); i++) {
-            int b = bytes[i] & 0xff;
-            text.append(b == '\r' ? "\\r" : b == '\n' ? "\\n"
-                    : b >= 0x20 && b < 0x7f && b != '\\' ? String.valueOf((char) b) : String.format("\\x%02x", b));
-        }
-        return text.append(bytes.length > 300 ? "\"..." : "\"").toString();
+        return IntStream.range(0, Math.min(bytes.length, 300)).map(i -> bytes[i] & 0xff)
+                .mapToObj(b -> b == '\r' ? "\\r" : b == '\n' ? "\\n"
+                        : b >= 0x20 && b < 0x7f && b != '\\' ? String.valueOf((char) b) : String.format("\\x%02x", b))
+                .collect(Collectors.joining("", "\"", bytes.length > 300 ? "\"..." : "\""));
     }
 }

@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * The tests' misbehaving clients, one at a time from a terminal, for a student to poke a running chapter (or a
- * lab's broken one) by hand: {@code make client C=reset} (see its usage line). Each says in one line what it did
- * and what came back; idle holds its connections until Enter is pressed or 10 minutes pass.
+ * The tests' misbehaving clients, to poke a running chapter or a broken lab by hand ({@code make client C=reset}):
+ * each says in one line what it did and what came back; idle holds its connections until Enter or 10 minutes.
  */
 public final class Poke {
     private static final Duration LIMIT = Duration.ofSeconds(10);

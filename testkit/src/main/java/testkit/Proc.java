@@ -15,9 +15,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * What the kernel says about a process or a port, read from /proc: the figures {@code ls /proc/PID/fd},
- * {@code ps} and {@code ss -lnt} show. Each read is a snapshot; for a process that has exited it throws
- * {@link UncheckedIOException} (unchecked, so that it fits in an {@link Await#until} lambda).
+ * What the kernel says about a process or a port, read from /proc (as ls /proc/PID/fd, ps and ss -lnt show it): a
+ * snapshot each read; for a process that has exited, an UncheckedIOException (so that it fits an Await.until lambda).
  */
 public final class Proc {
 
@@ -59,7 +58,6 @@ public final class Proc {
         return threadStats(pid).allMatch(stat -> stat.charAt(stat.lastIndexOf(')') + 2) == 'T');
     }
 
-    /** The /proc/PID/task/TID/stat texts of the threads still there. */
     private static Stream<String> threadStats(long pid) {
         return list(pid, "task").stream().<String>mapMulti((task, stats) -> {
             try {
@@ -112,10 +110,7 @@ public final class Proc {
         }
     }
 
-    /**
-     * The connections in the accept queue of the socket listening on {@code port} (0 if none listens): the
-     * Recv-Q of {@code ss -lnt}; listen(backlog) bounds it at backlog + 1, beyond which the kernel drops handshakes.
-     */
+    /** The accept queue's length on port (0 if none listens): ss -lnt's Recv-Q, at most listen's backlog + 1. */
     public static int acceptQueueLength(int port) {
         return listeners().stream().filter(l -> l.port() == port).mapToInt(Listener::acceptQueue).sum();
     }
@@ -164,7 +159,6 @@ public final class Proc {
 
     /** Field {@code field} (3 or more, as numbered in proc(5)) of a /proc/PID/stat text. */
     public static long statField(String stat, int field) {
-        if (field < 3) throw new IllegalArgumentException("field " + field + " is not a number field");
         // Field 2, the command name in parentheses, may itself hold spaces and ')': count after the last ')'.
         return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +")[field - 3]);
     }
