@@ -144,8 +144,8 @@ public final class Proc {
     }
 
     /**
-     * A /proc/net/tcp table without its header. The kernel lists listening sockets (state 0A) first and makes the
-     * text as it is read, walking its whole connection table (milliseconds on a big machine): stop at the first other.
+     * A /proc/net/tcp table without its header. The kernel lists listening sockets (state 0A) first and makes the text
+     * as it is read, walking its whole table (milliseconds on a big machine): listenersOnly stops at the first other.
      */
     static List<String[]> parseTcpTable(Stream<String> table, boolean listenersOnly) {
         return table.skip(1).map(line -> line.trim().split(" +"))
