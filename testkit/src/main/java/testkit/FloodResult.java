@@ -1,20 +1,13 @@
 package testkit;
 
 /**
- * What {@link Clients#flood} saw: {@code bytesSent} the kernel accepted (more than the server read, since
- * socket buffers hold megabytes), {@code bytesReceived} from the server (a chapter sends none to a flood).
+ * What {@link Clients#flood} saw: bytes the kernel accepted (more than the server read: socket buffers hold megabytes)
+ * and received (a chapter sends none), and the cut-off: EOF (the server closed in order), RESET (ECONNRESET or EPIPE:
+ * a server that closes with unread data sends a RST) or NONE (the connection was still open at the time limit).
  */
 public record FloodResult(long bytesSent, long bytesReceived, CutOff cutOff) {
 
-    /** How the server ended the flood. */
-    public enum CutOff {
-        /** It closed the connection in order: the client read end of stream (its FIN). */
-        EOF,
-        /** A read or write failed (ECONNRESET, EPIPE): a server that closes with unread data sends a RST. */
-        RESET,
-        /** It did not: the connection was still open at the time limit. */
-        NONE
-    }
+    public enum CutOff { EOF, RESET, NONE }
 
     public boolean wasCutOff() {
         return cutOff != CutOff.NONE;

@@ -1,16 +1,11 @@
 package testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.util.List;
 
 /** Connections opened by {@link Clients#openIdle} that send nothing (reads time out); closing this closes them all. */
 public record IdleClients(List<Socket> sockets) implements AutoCloseable {
-
-    public IdleClients {
-        sockets = List.copyOf(sockets);
-    }
 
     public int size() {
         return sockets.size();
@@ -18,7 +13,7 @@ public record IdleClients(List<Socket> sockets) implements AutoCloseable {
 
     /** Closes every connection (an orderly FIN each), even if closing one fails. */
     @Override
-    public void close() {
+    public void close() throws IOException {
         IOException failure = new IOException("closing idle connections");
         for (Socket socket : sockets) {
             try {
@@ -27,8 +22,6 @@ public record IdleClients(List<Socket> sockets) implements AutoCloseable {
                 failure.addSuppressed(e);
             }
         }
-        if (failure.getSuppressed().length > 0) {
-            throw new UncheckedIOException(failure);
-        }
+        if (failure.getSuppressed().length > 0) throw failure;
     }
 }

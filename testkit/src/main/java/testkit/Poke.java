@@ -4,58 +4,53 @@ import java.io.IOException;
 import java.time.Duration;
 
 /**
- * The tests' misbehaving clients, one at a time from a terminal, for a student to poke a running chapter (or a
- * lab's broken one) by hand: {@code make client C=reset} (see its usage line). Each says in one line what it did
- * and what came back; idle holds its connections until Enter is pressed or 10 minutes pass.
+ * The tests' misbehaving clients, to poke a running chapter or a broken lab by hand ({@code make client C=reset}):
+ * each says in one line what it did and what came back; idle holds its connections until Enter or 10 minutes.
  */
 public final class Poke {
     private static final Duration LIMIT = Duration.ofSeconds(10);
 
-    private Poke() {
-    }
+    private Poke() {}
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
         String usage = "usage: make client C=reset|half-close|flood|undecodable|dribble|idle [PORT=8080] [N=100]";
-        if (args.length < 1 || args.length > 3) {
-            fail(usage);
-        }
+        if (args.length < 1 || args.length > 3) throw fail(usage);
         int port = args.length > 1 ? number(args[1], "port", 1, 65535) : 8080;
         int n = args.length > 2 ? number(args[2], "N", 1, 19_000) : 100;
         try {
             switch (args[0]) {
                 case "reset" -> {
                     Clients.resetAfter(port, Article.REQUEST, LIMIT);
-                    say("sent a whole request, then reset the connection (RST) before reading the reply");
+                    System.out.println("sent a whole request, then reset the connection (RST) before reading"
+                            + " the reply");
                 }
-                case "half-close" -> say("sent 'GET / HTTP/1.0\\r\\n' and shut down its sending side; received "
-                        + Clients.printable(Clients.halfClose(port, Article.REQUEST_LINE, LIMIT)));
+                case "half-close" -> System.out.println("sent 'GET / HTTP/1.0\\r\\n' and shut down its sending side; "
+                        + "received " + Clients.printable(Clients.halfClose(port, Article.REQUEST_LINE, LIMIT)));
                 case "flood" -> {
                     FloodResult flood = Clients.flood(port, 256 << 20, Duration.ofSeconds(30));
-                    say("streamed " + flood.bytesSent() + " bytes with no blank line; the server "
-                            + (flood.wasCutOff() ? "cut it off (" + flood.cutOff() + ")"
-                                    : "did not cut it off within 30 s")
-                            + "; received " + flood.bytesReceived() + " bytes");
+                    System.out.printf("streamed %d bytes with no blank line; the server %s; received %d bytes%n",
+                            flood.bytesSent(), flood.wasCutOff() ? "cut it off (" + flood.cutOff() + ")"
+                                    : "did not cut it off within 30 s", flood.bytesReceived());
                 }
-                case "undecodable" -> say("sent 'GET /\\xff HTTP/1.0' (not UTF-8); received "
+                case "undecodable" -> System.out.println("sent 'GET /\\xff HTTP/1.0' (not UTF-8); received "
                         + Clients.printable(Clients.exchange(port, Article.undecodableRequest(), LIMIT)));
-                case "dribble" -> say("sent a request one byte per write; received "
-                        + Clients.printable(Clients.exchangeInSegments(port, Article.REQUEST, Article.REQUEST.length,
-                                LIMIT)));
+                case "dribble" -> System.out.println("sent a request one byte per write; received " + Clients.printable(
+                        Clients.exchangeInSegments(port, Article.REQUEST, Article.REQUEST.length, LIMIT)));
                 case "idle" -> {
                     try (IdleClients idle = Clients.openIdle(port, n, Duration.ofSeconds(60))) {
-                        say("holding " + idle.size() + " idle connections to port " + port
+                        System.out.println("holding " + idle.size() + " idle connections to port " + port
                                 + "; press Enter to close them");
                         try {
                             Await.until(Poke::enterPressed, Duration.ofMinutes(10), "Enter");
                         } catch (AssertionError tenMinutes) {
-                            say("10 minutes passed: closing them");
+                            System.out.println("10 minutes passed: closing them");
                         }
                     }
                 }
-                default -> fail(usage);
+                default -> throw fail(usage);
             }
         } catch (IOException | AssertionError e) {
-            fail(args[0] + " on 127.0.0.1:" + port + ": " + e.getMessage().lines().findFirst().orElse(""));
+            throw fail(args[0] + " on 127.0.0.1:" + port + ": " + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
@@ -68,18 +63,14 @@ public final class Poke {
     }
 
     private static int number(String text, String name, int low, int high) {
-        if (!text.matches("[0-9]{1,6}") || Integer.parseInt(text) < low || Integer.parseInt(text) > high) {
-            fail(name + " must be a number from " + low + " to " + high + ", not '" + text + "'");
-        }
-        return Integer.parseInt(text);
+        int value = text.matches("[0-9]{1,6}") ? Integer.parseInt(text) : -1;
+        if (value >= low && value <= high) return value;
+        throw fail(name + " must be a number from " + low + " to " + high + ", not '" + text + "'");
     }
 
-    private static void say(String line) {
-        System.out.println(line);
-    }
-
-    private static void fail(String problem) {
+    private static RuntimeException fail(String problem) {
         System.err.println("client: " + problem);
         System.exit(2);
+        return new IllegalStateException(problem); // not reached; lets callers write `throw fail(...)`
     }
 }
