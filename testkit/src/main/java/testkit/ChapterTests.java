@@ -12,15 +12,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 
 /**
- * What every chapter must do, like the article's servers: the exact reply, the printed request, the closed connection,
- * one line and exit code 2 for bad arguments or a busy port. Each chapter's {@code ServerIT} extends it.
+ * What every chapter must do, like the article's servers: the exact reply, read to end of stream (so the server
+ * closed), the printed request, one line and exit code 2 for bad arguments or a busy port. ServerITs extend it.
  */
 @Timeout(120)
 public abstract class ChapterTests {
     protected static final String MAIN = "workbook.Server"; // every chapter's: the module says which step it is
     protected static final Duration LIMIT = Await.patient(Duration.ofSeconds(30));
     protected static final Duration REPLY_LIMIT = Await.patient(Duration.ofSeconds(10)); // one client, connect to close
-    ChapterProcess chapter; // the one start() started last: stopped after the test
+    ChapterProcess chapter; // the one start() started last
 
     /** A failing test's message gains what the chapter printed (testkit's waits have it), for `make test` to show. */
     @RegisterExtension
@@ -29,15 +29,13 @@ public abstract class ChapterTests {
         throw new AssertionError(failure.getMessage() + "\nThe chapter: " + chapter.describe(), failure);
     };
 
-    /** Starts the chapter on a free port with the given listen backlog; stopped after the test. */
     protected ChapterProcess start(int backlog) {
         return start(ChapterProcess.Launcher.PLAIN, backlog);
     }
 
-    /** As {@link #start(int)}, run by {@code launcher}: under strace, an open-file limit, a working Ctrl-C. */
+    /** Starts the chapter on a free port with {@code backlog}, run by {@code launcher}; stopped after the test. */
     protected ChapterProcess start(ChapterProcess.Launcher launcher, int backlog) {
-        chapter = ChapterProcess.start(launcher, MAIN, "0", Integer.toString(backlog));
-        return chapter;
+        return chapter = ChapterProcess.start(launcher, MAIN, "0", Integer.toString(backlog));
     }
 
     @AfterEach
@@ -47,7 +45,6 @@ public abstract class ChapterTests {
         assertThat(chapter.jniWarnings()).as("JNI or native-access warnings from the chapter").isEmpty();
     }
 
-    /** The article's reply to {@code request}, read to end of stream (the server closed), and the request printed. */
     static void assertServedAndPrinted(ChapterProcess server, byte[] request, String firstLine) throws IOException {
         assertThat(Clients.exchange(server.port(), request, REPLY_LIMIT)).hasSize(114).isEqualTo(Article.RESPONSE);
         server.awaitStdout(Article.DASHES + "\n" + firstLine, LIMIT);
@@ -65,8 +62,7 @@ public abstract class ChapterTests {
 
     @Test
     void announcesWhereItListens() {
-        int port = start(3).port();
-        assertThat(chapter.stdout()).startsWith("listening on 0.0.0.0:" + port + " (backlog 3)");
+        assertThat(start(3).stdout()).startsWith("listening on 0.0.0.0:" + chapter.port() + " (backlog 3)");
     }
 
     @Test
@@ -111,7 +107,6 @@ public abstract class ChapterTests {
         }
     }
 
-    /** Runs the chapter with {@code args}: it must exit with code 2 and one line on stderr, which this returns. */
     private static String assertOneLineError(String what, String... args) {
         ChapterProcess.Finished finished = ChapterProcess.run(LIMIT, MAIN, args);
         assertThat(finished.exitCode()).as("exit code for %s", what).isEqualTo(2);

@@ -9,8 +9,8 @@ import java.util.ArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every epoll chapter (3 to 6) must survive: many clients at once, and clients that misbehave. After each,
- * the server must still answer, hold no more sockets than before (no leak), and burn no CPU while idle (no spin).
+ * What every epoll chapter (3 to 6) must survive: many clients at once, and clients that misbehave. After each, it is
+ * {@link #assertHealthy}: still answers, holds no more sockets than before (no leak), burns no CPU idle (no spin).
  */
 public abstract class EpollChapterTests extends ChapterTests {
     protected static final int BACKLOG = 128; // for the tests' bursts; the article's 1 is a lesson, not a setting
@@ -18,12 +18,11 @@ public abstract class EpollChapterTests extends ChapterTests {
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(1);
     private int socketsAtRest;
 
-    /** Starts the chapter with a roomy backlog, serves one request, and notes its descriptors at rest. */
     protected ChapterProcess startServing() throws IOException {
         return startServing(ChapterProcess.Launcher.PLAIN);
     }
 
-    /** As {@link #startServing()}, run by {@code launcher} (an open-file limit, strace...). */
+    /** Starts the chapter (roomy backlog) run by {@code launcher}, serves one request, notes its sockets at rest. */
     protected ChapterProcess startServing(ChapterProcess.Launcher launcher) throws IOException {
         start(launcher, BACKLOG);
         socketsAtRest = sockets(); // the listening socket, and any socket the JVM keeps for itself
@@ -32,7 +31,6 @@ public abstract class EpollChapterTests extends ChapterTests {
         return chapter;
     }
 
-    /** Still answers, holds no connection, and is quiet while idle. */
     protected void assertHealthy() throws IOException {
         assertThat(chapter.isAlive()).as("server process alive").isTrue();
         assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
@@ -51,7 +49,9 @@ public abstract class EpollChapterTests extends ChapterTests {
         var used = new ArrayList<Long>();
         do {
             long before = Proc.cpuTicks(chapter.pid());
-            parkForAWindow();
+            for (long end = System.nanoTime() + IDLE_WINDOW.toNanos(); System.nanoTime() < end; ) {
+                java.util.concurrent.locks.LockSupport.parkNanos(end - System.nanoTime());
+            }
             used.add(Proc.cpuTicks(chapter.pid()) - before);
         } while (used.size() < 3 && used.get(used.size() - 1) > IDLE_TICKS_ALLOWED);
         assertThat(used).as("CPU ticks used in each window of %s while idle", IDLE_WINDOW)
@@ -90,8 +90,8 @@ public abstract class EpollChapterTests extends ChapterTests {
                 socket.getOutputStream().write(Article.REQUEST_LINE);
                 socket.shutdownOutput();
             }
-            // The server answers end of stream by closing: we read end of stream in turn.
-            assertThat(halfClosed.sockets()).allSatisfy(s -> assertThat(Clients.readToEnd(s, LIMIT)).isEmpty());
+            assertThat(halfClosed.sockets()).as("hung up on: the server answers end of stream by closing")
+                    .allSatisfy(s -> assertThat(Clients.readToEnd(s, LIMIT)).isEmpty());
             assertIdleWithoutSpinning();
         }
         assertHealthy();
@@ -137,8 +137,7 @@ public abstract class EpollChapterTests extends ChapterTests {
     @Test
     void aRequestLongerThanOneRecvIsServed() throws IOException {
         startServing();
-        // 5 KiB of headers in one write: one segment on loopback, one report of readiness, several recv(1024) to read.
-        // Level-triggered, epoll reports the rest again; edge-triggered, only a drain loop reads it.
+        // 5 KiB in one segment takes several recv(1024): level-triggered epoll reports it again, ET needs a drain loop
         byte[] request = Article.ascii("GET / HTTP/1.0\r\nX-Padding: " + "p".repeat(5000) + "\r\n\r\n");
         assertThat(Clients.exchange(chapter.port(), request, REPLY_LIMIT)).as("the reply to a 5 KiB request")
                 .isEqualTo(Article.RESPONSE);
@@ -199,21 +198,18 @@ public abstract class EpollChapterTests extends ChapterTests {
         startServing(ChapterProcess.Launcher.openFileLimit(openFiles));
         var held = new ArrayList<Socket>();
         try {
-            // One at a time, each accepted before the next, until an accept fails: then exactly one is queued.
             while (!chapter.stderr().contains("EMFILE")) {
-                assertThat(held.size()).as("connections made without the server running out of descriptors")
-                        .isLessThan(openFiles);
+                assertThat(held.size()).as("connections made before accept failed with EMFILE").isLessThan(openFiles);
                 held.add(Clients.connect(chapter.port(), REPLY_LIMIT));
                 Await.until(() -> Proc.acceptQueueLength(chapter.port()) == 0 || chapter.stderr().contains("EMFILE"),
                         LIMIT, () -> "connection " + held.size() + " to be accepted, or accept to fail");
             }
-            Socket queued = held.get(held.size() - 1);
+            Socket queued = held.get(held.size() - 1); // each accepted before the next: only the last is queued
             queued.getOutputStream().write(Article.REQUEST); // waits in the kernel until accepted
             long failuresBefore = stderrLines("EMFILE"); // a loop retrying accept at once prints a line per try
-            parkForAWindow();
-            assertThat(stderrLines("EMFILE") - failuresBefore).as("accept failures reported during %s", IDLE_WINDOW)
-                    .isLessThanOrEqualTo(5);
             assertIdleWithoutSpinning();
+            assertThat(stderrLines("EMFILE") - failuresBefore).as("accept failures reported during the idle check")
+                    .isLessThanOrEqualTo(5);
             Await.until(() -> stderrLines("EMFILE") > failuresBefore, LIMIT,
                     () -> "the server to try accept again by itself (it rests the listening socket and re-arms it"
                             + " at its next wake-up, at most a second later)");
@@ -234,11 +230,5 @@ public abstract class EpollChapterTests extends ChapterTests {
 
     private int sockets() {
         return Proc.openSockets(chapter.pid());
-    }
-
-    private static void parkForAWindow() {
-        for (long deadline = System.nanoTime() + IDLE_WINDOW.toNanos(); System.nanoTime() < deadline; ) {
-            java.util.concurrent.locks.LockSupport.parkNanos(deadline - System.nanoTime());
-        }
     }
 }
