@@ -70,7 +70,7 @@ public abstract class ChapterTests {
         assertServedAndPrinted(start(1), Article.undecodableRequest(), "GET /\uFFFD HTTP/1.0");
     }
 
-    /** Ctrl-C: the JVM halts with 128 + 2, skipping main's finally; the kernel frees the port as the process ends. */
+    /** Ctrl-C: the JVM runs its shutdown hooks and halts with 128 + 2 (no finally); the kernel frees the port. */
     @Test
     void ctrlCEndsItAndTheKernelReleasesThePort() {
         int port = start(ChapterProcess.Launcher.DEFAULT_SIGINT, 1).port();
