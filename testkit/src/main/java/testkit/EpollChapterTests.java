@@ -6,39 +6,31 @@ import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every epoll chapter (3 to 6) must survive: many clients at once, and clients that misbehave. After each,
- * the server must still answer, hold no more sockets than before (no leak), and burn no CPU while idle (no spin).
+ * What every epoll chapter (3 to 6) must survive: many clients at once, and clients that misbehave. After each, it is
+ * {@link #assertHealthy}: still answers, holds no more sockets than before (no leak), burns no CPU idle (no spin).
  */
 public abstract class EpollChapterTests extends ChapterTests {
-    /** Enough for the tests' own bursts; the article's backlog of 1 is a lesson, not a test setting. */
-    protected static final int BACKLOG = 128;
-    /** CPU ticks (1/100 s) an idle server may use in {@link #IDLE_WINDOW}: a spinning loop uses about 100 a second. */
-    private static final long IDLE_TICKS_ALLOWED = 30;
+    protected static final int BACKLOG = 128; // for the tests' bursts; the article's 1 is a lesson, not a setting
+    private static final long IDLE_TICKS_ALLOWED = 30; // per IDLE_WINDOW, in 1/100 s: a spinning loop uses 100
     private static final Duration IDLE_WINDOW = Duration.ofSeconds(1);
-    private static final int IDLE_WINDOWS_TRIED = 3;
-
-    private ChapterProcess chapter;
     private int socketsAtRest;
 
-    /** Starts the chapter with a roomy backlog, serves one request, and notes its descriptors at rest. */
     protected ChapterProcess startServing() throws IOException {
         return startServing(ChapterProcess.Launcher.PLAIN);
     }
 
-    /** As {@link #startServing()}, run by {@code launcher} (an open-file limit, strace...). */
+    /** Starts the chapter (roomy backlog) run by {@code launcher}, serves one request, notes its sockets at rest. */
     protected ChapterProcess startServing(ChapterProcess.Launcher launcher) throws IOException {
-        chapter = start(launcher, BACKLOG);
+        start(launcher, BACKLOG);
         socketsAtRest = sockets(); // the listening socket, and any socket the JVM keeps for itself
         assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
         awaitNoConnections();
         return chapter;
     }
 
-    /** Still answers, holds no connection, and is quiet while idle. */
     protected void assertHealthy() throws IOException {
         assertThat(chapter.isAlive()).as("server process alive").isTrue();
         assertThat(Clients.exchange(chapter.port(), Article.REQUEST, REPLY_LIMIT)).isEqualTo(Article.RESPONSE);
@@ -48,32 +40,28 @@ public abstract class EpollChapterTests extends ChapterTests {
 
     /** Every connection closed: the sockets from before the first client (not all fds: the JVM opens files). */
     protected void awaitNoConnections() {
-        Await.until(() -> sockets() == socketsAtRest, LIMIT,
-                () -> "no connection left open: " + socketsAtRest + " sockets, as before the first client (now "
-                        + sockets() + ")");
+        Await.until(() -> sockets() == socketsAtRest, LIMIT, () -> "no connection left open: " + socketsAtRest
+                + " sockets, as before the first client (now " + sockets() + ")");
     }
 
-    /**
-     * The article's level-triggered loop spins on a half-closed connection; this catches that in up to three
-     * one-second windows, passing if any stays under the allowance. A steady spin fails every window; the JVM's
-     * own bursts (the JIT compiling what a test just made hot, a garbage collection) cannot fail them all.
-     */
+    /** Passes if one of up to three windows stays under the allowance: a spin fails all, the JVM's JIT or GC cannot. */
     protected void assertIdleWithoutSpinning() {
-        List<Long> used = new ArrayList<>();
-        while (used.size() < IDLE_WINDOWS_TRIED && (used.isEmpty() || used.get(used.size() - 1) > IDLE_TICKS_ALLOWED)) {
+        var used = new ArrayList<Long>();
+        do {
             long before = Proc.cpuTicks(chapter.pid());
-            parkFor(IDLE_WINDOW);
+            for (long end = System.nanoTime() + IDLE_WINDOW.toNanos(); System.nanoTime() < end; ) {
+                java.util.concurrent.locks.LockSupport.parkNanos(end - System.nanoTime());
+            }
             used.add(Proc.cpuTicks(chapter.pid()) - before);
-        }
+        } while (used.size() < 3 && used.get(used.size() - 1) > IDLE_TICKS_ALLOWED);
         assertThat(used).as("CPU ticks used in each window of %s while idle", IDLE_WINDOW)
                 .anySatisfy(ticks -> assertThat(ticks).isLessThanOrEqualTo(IDLE_TICKS_ALLOWED));
     }
 
     @Test
     void aHundredConcurrentClientsAllGetTheExactReply() throws IOException {
-        startServing();
-        List<byte[]> replies = Clients.concurrent(chapter.port(), 100, Article.REQUEST, LIMIT);
-        assertThat(replies).hasSize(100).allSatisfy(reply -> assertThat(reply).isEqualTo(Article.RESPONSE));
+        int port = startServing().port();
+        assertThat(Clients.concurrent(port, 100, Article.REQUEST, LIMIT)).hasSize(100).containsOnly(Article.RESPONSE);
         chapter.awaitStdout(Article.DASHES, 101, LIMIT);
         assertHealthy();
     }
@@ -89,32 +77,22 @@ public abstract class EpollChapterTests extends ChapterTests {
 
     @Test
     void aClientThatHalfClosesMidRequestIsHungUpOn() throws IOException {
-        startServing();
-        assertThat(Clients.halfClose(chapter.port(), Article.REQUEST_LINE, REPLY_LIMIT)).as("no reply to half a request")
-                .isEmpty();
+        int port = startServing().port();
+        assertThat(Clients.halfClose(port, Article.REQUEST_LINE, REPLY_LIMIT)).as("half a request: no reply").isEmpty();
         assertHealthy();
     }
 
     @Test
     void halfClosedConnectionsLeftOpenDoNotMakeTheServerSpin() throws IOException {
         startServing();
-        List<Socket> halfClosed = new ArrayList<>();
-        try {
-            for (int i = 0; i < 5; i++) {
-                Socket socket = Clients.connect(chapter.port(), REPLY_LIMIT);
-                halfClosed.add(socket);
+        try (IdleClients halfClosed = Clients.openIdle(chapter.port(), 5, LIMIT)) {
+            for (Socket socket : halfClosed.sockets()) {
                 socket.getOutputStream().write(Article.REQUEST_LINE);
                 socket.shutdownOutput();
             }
-            for (Socket socket : halfClosed) {
-                // The server answers end of stream by closing: we read end of stream in turn.
-                assertThat(Clients.readToEnd(socket, LIMIT)).isEmpty();
-            }
+            assertThat(halfClosed.sockets()).as("hung up on: the server answers end of stream by closing")
+                    .allSatisfy(s -> assertThat(Clients.readToEnd(s, LIMIT)).isEmpty());
             assertIdleWithoutSpinning();
-        } finally {
-            for (Socket socket : halfClosed) {
-                socket.close();
-            }
         }
         assertHealthy();
     }
@@ -132,8 +110,8 @@ public abstract class EpollChapterTests extends ChapterTests {
     @Test
     void aRequestDribbledOneByteAtATimeIsServed() throws IOException {
         startServing();
-        byte[] reply = Clients.exchangeInSegments(chapter.port(), Article.REQUEST, Article.REQUEST.length, REPLY_LIMIT);
-        assertThat(reply).isEqualTo(Article.RESPONSE);
+        assertThat(Clients.exchangeInSegments(chapter.port(), Article.REQUEST, Article.REQUEST.length, REPLY_LIMIT))
+                .isEqualTo(Article.RESPONSE);
         assertHealthy();
     }
 
@@ -152,30 +130,21 @@ public abstract class EpollChapterTests extends ChapterTests {
     @Test
     @Override
     void undecodableBytesArePrintedNotFatal() throws IOException {
-        startServing();
-        assertThat(Clients.exchange(chapter.port(), Article.undecodableRequest(), REPLY_LIMIT))
-                .isEqualTo(Article.RESPONSE);
-        chapter.awaitStdout(Article.DASHES + "\nGET /\uFFFD HTTP/1.0", LIMIT);
+        assertServedAndPrinted(startServing(), Article.undecodableRequest(), "GET /\uFFFD HTTP/1.0");
         assertHealthy();
     }
 
     @Test
     void aRequestLongerThanOneRecvIsServed() throws IOException {
         startServing();
-        // 5 KiB of headers in one write: one segment on loopback, so one report of readiness. Reading it takes
-        // several recv(1024): level-triggered, epoll reports the rest again; edge-triggered, only a drain loop
-        // reads it.
+        // 5 KiB in one segment takes several recv(1024): level-triggered epoll reports it again, ET needs a drain loop
         byte[] request = Article.ascii("GET / HTTP/1.0\r\nX-Padding: " + "p".repeat(5000) + "\r\n\r\n");
         assertThat(Clients.exchange(chapter.port(), request, REPLY_LIMIT)).as("the reply to a 5 KiB request")
                 .isEqualTo(Article.RESPONSE);
         assertHealthy();
     }
 
-    /**
-     * The article deletes a closed connection's socket but keeps its request and response, until a later
-     * connection gets the same fd number: after a crowd leaves, its requests stay in the heap. Measured as
-     * byte arrays reachable after a full collection in the child, with requests big enough to stand out.
-     */
+    /** The article keeps a closed connection's request until its fd is reused: measured as bytes live after a GC. */
     @Test
     void closedConnectionsLeaveNoStateBehind() throws IOException {
         startServing();
@@ -191,21 +160,18 @@ public abstract class EpollChapterTests extends ChapterTests {
         Await.until(() -> stderrLines("hung up on after") >= crowd, LIMIT,
                 () -> crowd + " lines \"hung up on after\" (now " + stderrLines("hung up on after") + ")");
         awaitNoConnections();
-        long kept = chapter.liveByteArrayBytes() - before;
-        assertThat(kept).as("bytes still held after %d closed connections each left a %d-byte request;"
-                + " the state of a closed connection must go with it", crowd, unfinished.length)
+        assertThat(chapter.liveByteArrayBytes() - before).as("bytes still held after %d closed connections each left"
+                + " a %d-byte request; the state of a closed connection must go with it", crowd, unfinished.length)
                 .isLessThan((long) crowd * unfinished.length / 2);
         assertHealthy();
     }
 
-    /** Whether every descriptor the chapter's epoll instance watches is registered with EPOLLET. */
+    /** Whether every registration (the listening socket's, an idle connection's once accepted) has EPOLLET. */
     protected void assertEveryRegistration(boolean edgeTriggered, String lesson) throws IOException {
         try (Socket idle = Clients.connect(chapter.port(), REPLY_LIMIT)) {
-            // The idle connection is registered once the server holds it.
             Await.until(() -> sockets() == socketsAtRest + 1, LIMIT, "the server to accept a connection");
-            List<Proc.EpollRegistration> registrations = Proc.epollRegistrations(chapter.pid());
-            assertThat(registrations).as("the listening socket and one connection").hasSizeGreaterThanOrEqualTo(2);
-            assertThat(registrations).as(lesson).allMatch(r -> r.edgeTriggered() == edgeTriggered);
+            assertThat(Proc.epollRegistrations(chapter.pid())).as("the listening socket and one connection")
+                    .hasSizeGreaterThanOrEqualTo(2).as(lesson).allMatch(r -> r.edgeTriggered() == edgeTriggered);
         }
     }
 
@@ -222,47 +188,36 @@ public abstract class EpollChapterTests extends ChapterTests {
     }
 
     /**
-     * Out of descriptors, accept fails with EMFILE and the connection stays queued. A level-triggered
-     * server that retried at once would spin; one that rests its listening socket must look again by
-     * itself: freeing a descriptor need not wake it (the last wake-up may have failed its accept just
-     * before the descriptor was freed), which is why the event loop's timeout matters.
+     * Out of descriptors, accept fails (EMFILE) and the connection stays queued: a level-triggered server retrying at
+     * once spins, and one that rests its listening socket must retry by itself, as freeing a descriptor need not wake
+     * it (its last wake-up may have failed its accept just before): hence the event loop's timeout.
      */
     @Test
     void outOfDescriptorsTheServerRestsThenServesTheQueuedClient() throws IOException {
-        // A JVM opens a few dozen files of its own (jars, its libraries); 128 leaves room for some connections.
-        int openFiles = 128;
+        int openFiles = 128; // a JVM opens a few dozen files of its own (jars, libraries): room for some connections
         startServing(ChapterProcess.Launcher.openFileLimit(openFiles));
-        List<Socket> held = new ArrayList<>();
+        var held = new ArrayList<Socket>();
         try {
-            // One at a time, each accepted before the next, until an accept fails: then exactly one is queued.
             while (!chapter.stderr().contains("EMFILE")) {
-                assertThat(held.size()).as("connections made without the server running out of descriptors")
-                        .isLessThan(openFiles);
+                assertThat(held.size()).as("connections made before accept failed with EMFILE").isLessThan(openFiles);
                 held.add(Clients.connect(chapter.port(), REPLY_LIMIT));
                 Await.until(() -> Proc.acceptQueueLength(chapter.port()) == 0 || chapter.stderr().contains("EMFILE"),
                         LIMIT, () -> "connection " + held.size() + " to be accepted, or accept to fail");
             }
-            Socket queued = held.get(held.size() - 1);
+            Socket queued = held.get(held.size() - 1); // each accepted before the next: only the last is queued
             queued.getOutputStream().write(Article.REQUEST); // waits in the kernel until accepted
-            // A listening socket with a queued connection is ready at once, again and again: retrying accept in
-            // a loop would burn a core and print a line per try.
-            long failuresBefore = stderrLines("EMFILE");
-            parkFor(IDLE_WINDOW);
-            assertThat(stderrLines("EMFILE") - failuresBefore).as("accept failures reported during %s", IDLE_WINDOW)
-                    .isLessThanOrEqualTo(5);
+            long failuresBefore = stderrLines("EMFILE"); // a loop retrying accept at once prints a line per try
             assertIdleWithoutSpinning();
-            // Resting is not giving up: nothing else happens, yet the server must try accept again by itself.
+            assertThat(stderrLines("EMFILE") - failuresBefore).as("accept failures reported during the idle check")
+                    .isLessThanOrEqualTo(5);
             Await.until(() -> stderrLines("EMFILE") > failuresBefore, LIMIT,
                     () -> "the server to try accept again by itself (it rests the listening socket and re-arms it"
                             + " at its next wake-up, at most a second later)");
-            // One client leaves: the server closes its end, and one descriptor is free for the queued client.
-            held.remove(0).close();
+            held.remove(0).close(); // the server closes its end: one descriptor free for the queued client
             assertThat(Clients.readToEnd(queued, LIMIT)).as("the reply to the client that waited in the queue")
                     .isEqualTo(Article.RESPONSE);
         } finally {
-            for (Socket socket : held) {
-                socket.close();
-            }
+            new IdleClients(held).close();
         }
         Await.until(() -> Proc.acceptQueueLength(chapter.port()) == 0, LIMIT,
                 () -> "the accept queue to empty (now " + Proc.acceptQueueLength(chapter.port()) + ")");
@@ -275,12 +230,5 @@ public abstract class EpollChapterTests extends ChapterTests {
 
     private int sockets() {
         return Proc.openSockets(chapter.pid());
-    }
-
-    private static void parkFor(Duration window) {
-        long deadline = System.nanoTime() + window.toNanos();
-        while (System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(deadline - System.nanoTime());
-        }
     }
 }
