@@ -1,5 +1,7 @@
 package bench;
 
+import static bench.Settings.*;
+
 import bench.Measure.Row;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +16,6 @@ import java.util.function.ToDoubleFunction;
  */
 final class Backlog {
     static final int[] BACKLOGS = {1, 2, 4, 8, 16, 32, 50, 64, 128};
-    static final int C = 100;
     /** A reply this slow waited out at least one SYN (or SYN-ACK) retransmit: the first comes after 1 s. */
     static final double SLOW_MS = 900;
     private static final ToDoubleFunction<Row> P99 = r -> r.result().ms(99);

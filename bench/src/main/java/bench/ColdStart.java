@@ -1,5 +1,7 @@
 package bench;
 
+import static bench.Settings.*;
+
 import bench.Server.Jvm;
 import bench.Server.Running;
 import java.io.IOException;
@@ -24,16 +26,11 @@ final class ColdStart {
     static final Optional<String> JDK25 = Optional.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
             .filter(p -> Files.isExecutable(Path.of(p)));
     static final int BATCH = 10_000;
-    static final int C = 100;
-    static final int BACKLOG = 128;
     static final Path AOT = Server.TARGET.resolve("chapter3.aot");
     private static final String C1 = "-XX:TieredStopAtLevel=1";
     private static final double US_PER_TICK = 1e6 / Measure.HZ / BATCH; // CPU ticks in a batch to µs per request
 
     record Curve(String label, Server server, Jvm jvm) {}
-
-    /** A batch's server CPU µs per request: all threads, and the JIT's part. */
-    record Cpu(double all, double jit) {}
 
     static void run(Settings s) {
         Page.Data d = new Page.Data("cold", s);
@@ -48,19 +45,17 @@ final class ColdStart {
             }
         }, () -> d.problem("JDK 25", "not installed at /usr/lib/jvm/temurin-25-jdk-amd64: its curves are not drawn"));
         Table raw = new Table("curve", "rep", "served_before", "cpu_us_per_req", "jit_cpu_us_per_req", "failed");
-        Map<String, List<Cpu>> cells = new HashMap<>(); // "curve@batch": its reps
+        Map<String, List<double[]>> cells = new HashMap<>(); // "curve@batch": CPU µs/req, all and JIT, per rep
         for (int rep = 1; rep <= s.reps(); rep++) {
             for (Curve c : curves) {
                 int thisRep = rep;
                 d.attempt(c.label(), () -> {
                     try (Running r = c.server().start(BACKLOG, c.jvm())) {
                         for (int b = 0; b < s.batches(); b++) {
-                            Measure.Cpu before = Measure.cpu(r.pid());
-                            long failed = ab(r.port());
-                            Measure.Cpu used = Measure.cpu(r.pid()).minus(before);
-                            Cpu cpu = new Cpu(used.total() * US_PER_TICK, used.jit() * US_PER_TICK);
-                            cells.computeIfAbsent(c.label() + "@" + b, k -> new ArrayList<>()).add(cpu);
-                            raw.add(c.label(), thisRep, (long) b * BATCH, cpu.all(), cpu.jit(), failed);
+                            Measure.Ab ab = Measure.ab(r, C, BATCH);
+                            double[] us = {ab.server().total() * US_PER_TICK, ab.server().jit() * US_PER_TICK};
+                            cells.computeIfAbsent(c.label() + "@" + b, k -> new ArrayList<>()).add(us);
+                            raw.add(c.label(), thisRep, (long) b * BATCH, us[0], us[1], ab.failed());
                         }
                     }
                 });
@@ -75,12 +70,12 @@ final class ColdStart {
             cols.add(c.label() + " µs/req" + (c.server().onJvm() ? ", JIT's part" : ""));
             double[] x = new double[s.batches()], y = new double[s.batches()];
             for (int b = 0; b < y.length; b++) {
-                List<Cpu> cell = cells.getOrDefault(c.label() + "@" + b, List.of());
-                Spread cpu = cell.isEmpty() ? null : Spread.of(cell, Cpu::all);
+                List<double[]> cell = cells.getOrDefault(c.label() + "@" + b, List.of());
+                Spread cpu = cell.isEmpty() ? null : Spread.of(cell, us -> us[0]);
                 rows[b][lines.size()] = cpu == null || !c.server().onJvm() ? cpu
-                        : Table.format(cpu) + ", JIT " + Table.number(Spread.median(cell, Cpu::jit));
+                        : Table.format(cpu) + ", JIT " + Table.number(Spread.median(cell, us -> us[1]));
                 x[b] = (b + 1) * BATCH / 1000.0;
-                y[b] = Spread.median(cell, Cpu::all);
+                y[b] = Spread.median(cell, us -> us[0]);
             }
             lines.add(new Charts.Line(c.label(), x, y, lines.size(), c.label().contains("AOT")));
             double steady = new Spread(Arrays.copyOfRange(y, y.length - 3, y.length)).median();
@@ -106,15 +101,10 @@ final class ColdStart {
     private static void train() throws IOException {
         Files.deleteIfExists(AOT);
         try (Running r = Server.CH3.start(BACKLOG, jvm(JDK25.get(), "-XX:AOTCacheOutput=" + AOT))) {
-            for (int b = 0; b < 3; b++) ab(r.port());
+            for (int b = 0; b < 3; b++) Measure.ab(r, C, BATCH);
             ProcessHandle.of(r.pid()).ifPresent(ProcessHandle::destroy);
             r.process().awaitExit(Duration.ofMinutes(3));
         }
         if (!Files.exists(AOT)) throw new IllegalStateException("the training run wrote no " + AOT);
-    }
-
-    /** One batch of ab against a port; returns its failed requests. */
-    private static long ab(int port) {
-        return (long) Measure.ab(port, C, BATCH).number("Failed requests:\\s+(\\d+)");
     }
 }

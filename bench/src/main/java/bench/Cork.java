@@ -28,7 +28,7 @@ final class Cork {
             for (Server server : SERVERS) {
                 List<Sample> v = samples.computeIfAbsent(server, k -> new ArrayList<>());
                 d.attempt(server.label, () -> {
-                    try (Server.Running r = server.start(128)) {
+                    try (Server.Running r = server.start(Settings.BACKLOG)) {
                         String out = ChapterProcess.output(Duration.ofMinutes(2), List.of(Server.TCP_TOOLS,
                                 "count-segments", Integer.toString(r.port()), Integer.toString(n)));
                         for (String line : out.strip().split("\n")) {
@@ -54,7 +54,7 @@ final class Cork {
             if (server == Server.TWO_SENDS && segments.getAverage() >= 1.5) d.put("nagle_splits", "yes");
         });
         raw.writeCsv(Page.file("cork.csv"));
-        d.put("table", t).put("n", n).put("example", Server.TWO_SENDS_CORK.shown(128))
-                .put("chapter_example", Server.CH5.shown(128)).save();
+        d.put("table", t).put("n", n).put("example", Server.TWO_SENDS_CORK.shown(Settings.BACKLOG))
+                .put("chapter_example", Server.CH5.shown(Settings.BACKLOG)).save();
     }
 }

@@ -173,19 +173,24 @@ final class Measure {
         return row;
     }
 
-    /** One ab run's report, and ab's CPU ticks (its shell reads them once it has reaped ab). */
-    record Ab(String report, long ticks) {
+    /** One ab run's report, ab's CPU ticks (its shell reads them once it has reaped ab) and the server's CPU. */
+    record Ab(String report, long ticks, Cpu server) {
         double number(String regex) {
             return Double.parseDouble(Pattern.compile(regex).matcher(report).results().findFirst().orElseThrow(
                     () -> new IllegalStateException("ab output lacks /" + regex + "/:\n" + report)).group(1));
         }
+
+        long failed() {
+            return (long) number("Failed requests:\\s+(\\d+)");
+        }
     }
 
-    static Ab ab(int port, int concurrency, long requests) {
+    static Ab ab(Running r, int concurrency, long requests) {
+        Cpu before = cpu(r.pid());
         String out = ChapterProcess.output(Duration.ofMinutes(10), List.of("sh", "-c", "ab -q -c " + concurrency
-                + " -n " + requests + " http://127.0.0.1:" + port + "/ && cat /proc/$$/stat"));
+                + " -n " + requests + " http://127.0.0.1:" + r.port() + "/ && cat /proc/$$/stat"));
         String stat = out.strip().lines().reduce((a, b) -> b).orElseThrow();
-        return new Ab(out, Proc.statField(stat, 16) + Proc.statField(stat, 17));
+        return new Ab(out, Proc.statField(stat, 16) + Proc.statField(stat, 17), cpu(r.pid()).minus(before));
     }
 
     /** The soft and hard limits on open files; the JVM raised its soft limit to the hard one at start-up. */

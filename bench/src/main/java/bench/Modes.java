@@ -1,6 +1,7 @@
 package bench;
 
 import static bench.Server.*;
+import static bench.Settings.*;
 
 import bench.Measure.Row;
 import bench.Server.Running;
@@ -22,8 +23,6 @@ import testkit.ChapterProcess;
 final class Modes {
     static final List<Server> SERVERS = List.of(CH3, CH4, C_REF, NIO_REF);
     static final List<Server> MODES = List.of(CH3, CH4);
-    static final int C = 100;
-    static final int BACKLOG = 128;
     static final int[] PADDING = {0, 4_000};
 
     record Call(String step, String label, String event, String filter) {}

@@ -1,6 +1,7 @@
 package bench;
 
 import static bench.Server.*;
+import static bench.Settings.*;
 
 import bench.Measure.Row;
 import bench.Server.Running;
@@ -16,8 +17,6 @@ import java.util.stream.IntStream;
 final class Throughput {
     static final List<Server> SERVERS = List.of(CH2, CH3, CH4, CH5, CH6, C_REF, NIO_REF);
     static final List<Server> BARS = List.of(C_REF, CH3, NIO_REF);
-    static final int C = 100;
-    static final int BACKLOG = 128;
     static final int ROUNDS = 3;
     private static final String TWO = "bench.LoadGen, 2 threads";
     private static final String ONE = "bench.LoadGen, 1 thread";
@@ -55,7 +54,8 @@ final class Throughput {
         List<ClientRun> runs = against(s, d);
         double ch3 = median(rows, CH3, Row::cpuUs);
         Table bars = new Table("bar", "measured", "target", "verdict");
-        int met = bar(bars, "≤ 1.25", "chapter 3 CPU per request / C reference's", ch3, median(rows, C_REF, Row::cpuUs))
+        int met = bar(bars, "≤ 1.25", "chapter 3 CPU per request / C reference's", ch3,
+                        median(rows, C_REF, Row::cpuUs))
                 + bar(bars, "≥ 0.9", "chapter 3 req/s / C reference's", ch3Rate, median(rows, C_REF, Row::rate))
                 + bar(bars, "≤ 1", "chapter 3 CPU per request / java.nio reference's", ch3,
                         median(rows, NIO_REF, Row::cpuUs))
@@ -121,14 +121,12 @@ final class Throughput {
     }
 
     private static ClientRun ab(Running server, long n) {
-        Measure.Cpu before = Measure.cpu(server.pid());
-        Measure.Ab ab = Measure.ab(server.port(), C, n);
-        long serverTicks = Measure.cpu(server.pid()).minus(before).total();
-        long failed = (long) ab.number("Failed requests:\\s+(\\d+)");
+        Measure.Ab ab = Measure.ab(server, C, n);
+        long failed = ab.failed();
         long ok = Math.max(1, (long) ab.number("Complete requests:\\s+(\\d+)") - failed);
         return new ClientRun("ab", List.of(ab.number("Requests per second:\\s+([0-9.]+)"),
                 ab.number("\\n\\s+50%\\s+(\\d+)"), ab.number("\\n\\s+99%\\s+(\\d+)"),
                 ab.number("\\n\\s+100%\\s+(\\d+)"), failed, ab.ticks() / Measure.HZ * 1e6 / ok,
-                serverTicks / Measure.HZ * 1e6 / ok));
+                ab.server().total() / Measure.HZ * 1e6 / ok));
     }
 }
