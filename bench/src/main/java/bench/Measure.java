@@ -154,13 +154,11 @@ final class Measure {
 
     /** The same raw columns for every load row, one CSV line per run, after the experiment's own. */
     static Table rawTable(String... extraColumns) {
-        List<String> cols = new ArrayList<>(List.of(extraColumns));
-        cols.addAll(List.of("server", "backlog", "load", "seconds", "requests", "ok"));
-        ERRORS.forEach(o -> cols.add(o.name().toLowerCase()));
-        cols.addAll(List.of("req_per_s", "p50_ms", "p90_ms", "p99_ms", "p999_ms", "max_ms", "server_user_ticks",
-                "server_sys_ticks", "server_jit_ticks", "server_cpu_us_per_req", "client_cpu_us_per_req",
-                "listen_overflows", "listen_drops", "syn_retrans", "warmup_s"));
-        return new Table(cols.toArray(String[]::new));
+        return new Table(Stream.of(Stream.of(extraColumns), Stream.of("server", "backlog", "load", "seconds",
+                "requests", "ok"), ERRORS.stream().map(o -> o.name().toLowerCase()), Stream.of("req_per_s", "p50_ms",
+                "p90_ms", "p99_ms", "p999_ms", "max_ms", "server_user_ticks", "server_sys_ticks", "server_jit_ticks",
+                "server_cpu_us_per_req", "client_cpu_us_per_req", "listen_overflows", "listen_drops", "syn_retrans",
+                "warmup_s")).flatMap(c -> c).toArray(String[]::new));
     }
 
     static Row addRaw(Table raw, Row row, Object... extraCells) {
