@@ -22,13 +22,11 @@ import testkit.Article;
 import testkit.Cli;
 
 /**
- * An ApacheBench-like load generator: HTTP/1.0, a fresh connection per request, c in flight, n requests or a duration.
- * Worker threads each drive their connections through one non-blocking Selector, so a request unfinished at its
- * deadline (say, a SYN dropped by a full accept queue, retried 1 s later) only counts as a timeout; its slot goes on.
+ * An ApacheBench-like load generator (HTTP/1.0, a fresh connection per request) on non-blocking Selectors: a request
+ * unfinished at its deadline (say, a SYN dropped by a full accept queue, retried 1 s later) counts as a timeout.
  */
 public final class LoadGen {
     static final int DEFAULT_THREADS = 2;
-    private static final ByteBuffer EXPECTED = ByteBuffer.wrap(Article.RESPONSE).asReadOnlyBuffer();
     private static final String USAGE = "usage: LoadGen [-c concurrency (1)] [-n requests (1) | -t seconds]"
             + " [-s deadline-seconds (30, as ab)] [-w threads (2, up to c)] [-p padding-bytes] http://127.0.0.1:PORT/";
 
@@ -128,8 +126,7 @@ public final class LoadGen {
 
         /** OK replies that took at least this long: 900 ms catches those that waited out a SYN retransmit. */
         long countAtLeastMs(double ms) {
-            long us = (long) (ms * 1000);
-            return us > latency.getMaxValue() ? 0 : latency.getCountBetweenValues(us, latency.getMaxValue());
+            return latency.getCountBetweenValues((long) (ms * 1000), latency.getMaxValue()); // 0 above the maximum
         }
 
         void add(Result other) {
@@ -155,7 +152,7 @@ public final class LoadGen {
 
     /** A reply read to end of stream ({@code got}, flipped): the article's bytes are OK, a prefix SHORT, else WRONG. */
     static Outcome judge(ByteBuffer got) {
-        int at = got.mismatch(EXPECTED);
+        int at = got.mismatch(NioServer.RESPONSE);
         return at < 0 ? Outcome.OK : at == got.remaining() ? Outcome.SHORT : Outcome.WRONG; // longer: at == 114
     }
 
@@ -196,7 +193,7 @@ public final class LoadGen {
         /** One request in flight; slots are reused, channels are not. */
         private final class Slot {
             final ByteBuffer request = request(config);
-            final ByteBuffer reply = ByteBuffer.allocateDirect(EXPECTED.capacity() + 1); // +1 spots a longer reply
+            final ByteBuffer reply = ByteBuffer.allocateDirect(Article.RESPONSE.length + 1); // +1 spots a longer reply
             SocketChannel channel;
             long start;
             boolean connected;

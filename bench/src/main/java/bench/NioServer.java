@@ -15,8 +15,7 @@ import testkit.Cli;
 
 /**
  * The java.nio reference server: chapter 3's job as a Java programmer would write it without JNI, one thread, one
- * Selector (level-triggered epoll underneath): accept one connection per event, read until "\n\n" or "\n\r\n", reply
- * with the 114-byte response, shut down and close. Prints nothing per request.
+ * Selector (level-triggered epoll): one accept per event, read to the end of request, reply, close. Prints nothing.
  */
 public final class NioServer {
     /** The article's 114-byte response, read-only and direct (a channel write copies nothing): duplicate() to write. */
@@ -39,52 +38,47 @@ public final class NioServer {
         } catch (BindException e) {
             Cli.fail("cannot listen on port " + port + ": " + e.getMessage());
         }
-        serversocket.configureBlocking(false);
         System.out.printf("listening on 0.0.0.0:%d (backlog %d)%n", serversocket.socket().getLocalPort(), backlog);
         Selector selector = Selector.open();
-        serversocket.register(selector, SelectionKey.OP_ACCEPT);
+        serversocket.configureBlocking(false).register(selector, SelectionKey.OP_ACCEPT);
         while (true) {
-            // The consumer form avoids the selected-key set and its iterator.
-            selector.select(key -> {
-                try {
-                    handle(key);
-                } catch (IOException e) { // an error on one connection never stops the server
-                    try {
-                        key.channel().close(); // also cancels the key
-                    } catch (IOException ignored) { // nothing left to do for this connection
-                    }
-                }
-            }, 1000);
+            selector.select(NioServer::handle, 1000); // the consumer form avoids the selected-key set and its iterator
         }
     }
 
-    private static void handle(SelectionKey key) throws IOException {
-        if (key.isAcceptable()) {
-            SocketChannel connection = ((ServerSocketChannel) key.channel()).accept();
-            if (connection == null) return;
-            connection.configureBlocking(false);
-            connection.register(key.selector(), SelectionKey.OP_READ,
-                    new Conn(ByteBuffer.allocate(8192), RESPONSE.duplicate()));
-            return;
-        }
-        SocketChannel connection = (SocketChannel) key.channel();
-        Conn conn = (Conn) key.attachment();
-        if (key.isReadable()) {
-            if (connection.read(conn.request()) < 0) {
-                connection.close(); // end of stream (a close also cancels the key)
-            } else if (hasEol(conn.request().array(), conn.request().position())) {
-                key.interestOps(SelectionKey.OP_WRITE);
-            } else if (!conn.request().hasRemaining()) {
-                connection.close(); // no terminator within the 8 KiB buffer
+    private static void handle(SelectionKey key) {
+        try {
+            if (key.isAcceptable()) {
+                SocketChannel connection = ((ServerSocketChannel) key.channel()).accept();
+                if (connection == null) return;
+                connection.configureBlocking(false).register(key.selector(), SelectionKey.OP_READ,
+                        new Conn(ByteBuffer.allocate(8192), RESPONSE.duplicate()));
+                return;
             }
-        } else if (key.isWritable()) {
-            connection.write(conn.response());
-            if (!conn.response().hasRemaining()) {
-                // Java has no SHUT_RDWR and a Selector never reports EPOLLHUP for
-                // a key with no interest: shut both ways, then close at once.
-                connection.shutdownInput();
-                connection.shutdownOutput();
-                connection.close();
+            SocketChannel connection = (SocketChannel) key.channel();
+            Conn conn = (Conn) key.attachment();
+            if (key.isReadable()) {
+                if (connection.read(conn.request()) < 0) {
+                    connection.close(); // end of stream (a close also cancels the key)
+                } else if (hasEol(conn.request().array(), conn.request().position())) {
+                    key.interestOps(SelectionKey.OP_WRITE);
+                } else if (!conn.request().hasRemaining()) {
+                    connection.close(); // no terminator within the 8 KiB buffer
+                }
+            } else if (key.isWritable()) {
+                connection.write(conn.response());
+                if (!conn.response().hasRemaining()) {
+                    // Java has no SHUT_RDWR and a Selector never reports EPOLLHUP for a key with no interest:
+                    // shut both ways, then close at once.
+                    connection.shutdownInput();
+                    connection.shutdownOutput();
+                    connection.close();
+                }
+            }
+        } catch (IOException e) { // an error on one connection never stops the server
+            try {
+                key.channel().close();
+            } catch (IOException ignored) { // nothing left to do for this connection
             }
         }
     }

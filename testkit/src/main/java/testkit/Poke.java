@@ -3,10 +3,7 @@ package testkit;
 import java.io.IOException;
 import java.time.Duration;
 
-/**
- * The tests' misbehaving clients, to poke a running chapter or a broken lab by hand ({@code make client C=reset}):
- * each says in one line what it did and what came back; idle holds its connections until Enter or 10 minutes.
- */
+/** The tests' misbehaving clients, by hand ({@code make client C=reset}): each says in one line what came back. */
 public final class Poke {
     private static final Duration LIMIT = Duration.ofSeconds(10);
 
@@ -51,8 +48,7 @@ public final class Poke {
                 default -> throw Cli.fail("client: " + usage);
             }
         } catch (IOException | AssertionError e) {
-            String why = e.getMessage().lines().findFirst().orElse("");
-            throw Cli.fail("client: " + args[0] + " on 127.0.0.1:" + port + ": " + why);
+            throw Cli.fail("client: " + args[0] + " on 127.0.0.1:" + port + ": " + e.getMessage().split("\\R")[0]);
         }
     }
 
