@@ -14,14 +14,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
+import testkit.Article;
+import testkit.Cli;
 
 /**
- * An ApacheBench-like load generator: HTTP/1.0, a fresh connection per request, c in flight, n requests or a duration.
- * Worker threads each drive their connections through one non-blocking Selector, so a request unfinished at its
- * deadline (say, a SYN dropped by a full accept queue, retried 1 s later) only counts as a timeout; its slot goes on.
+ * An ApacheBench-like load generator (HTTP/1.0, a fresh connection per request) on non-blocking Selectors: a request
+ * unfinished at its deadline (say, a SYN dropped by a full accept queue, retried 1 s later) counts as a timeout.
  */
 public final class LoadGen {
     static final int DEFAULT_THREADS = 2;
@@ -124,8 +126,7 @@ public final class LoadGen {
 
         /** OK replies that took at least this long: 900 ms catches those that waited out a SYN retransmit. */
         long countAtLeastMs(double ms) {
-            long us = (long) (ms * 1000);
-            return us > latency.getMaxValue() ? 0 : latency.getCountBetweenValues(us, latency.getMaxValue());
+            return latency.getCountBetweenValues((long) (ms * 1000), latency.getMaxValue()); // 0 above the maximum
         }
 
         void add(Result other) {
@@ -139,6 +140,20 @@ public final class LoadGen {
             return Arrays.stream(Outcome.values()).filter(o -> o != Outcome.OK && count(o) > 0)
                     .map(o -> count(o) + " " + o.label).reduce((a, b) -> a + ", " + b).orElse("none");
         }
+    }
+
+    /** What ab sends, give or take the agent's name, direct; {@code padding} bytes of an extra header lengthen it. */
+    static ByteBuffer request(Config c) {
+        String padding = c.padding() > 0 ? "X-Padding: " + "x".repeat(c.padding()) + "\r\n" : "";
+        byte[] b = Article.ascii("GET / HTTP/1.0\r\nHost: " + c.target().getHostString() + ":" + c.target().getPort()
+                + "\r\nUser-Agent: bench\r\nAccept: */*\r\n" + padding + "\r\n");
+        return ByteBuffer.allocateDirect(b.length).put(b).flip();
+    }
+
+    /** A reply read to end of stream ({@code got}, flipped): the article's bytes are OK, a prefix SHORT, else WRONG. */
+    static Outcome judge(ByteBuffer got) {
+        int at = got.mismatch(NioServer.RESPONSE);
+        return at < 0 ? Outcome.OK : at == got.remaining() ? Outcome.SHORT : Outcome.WRONG; // longer: at == 114
     }
 
     static Histogram newHistogram() {
@@ -168,7 +183,6 @@ public final class LoadGen {
         private final Config config;
         private final long windowEnd;
         private final AtomicLong toStart;
-        private final byte[] requestBytes;
         private final List<Slot> slots = new ArrayList<>();
         private final List<Slot> free = new ArrayList<>();
         final Result result = new Result();
@@ -178,8 +192,8 @@ public final class LoadGen {
 
         /** One request in flight; slots are reused, channels are not. */
         private final class Slot {
-            final ByteBuffer request = ByteBuffer.allocateDirect(requestBytes.length).put(requestBytes).flip();
-            final ByteBuffer reply = ByteBuffer.allocateDirect(Http.RESPONSE.capacity() + 1); // +1 spots a longer reply
+            final ByteBuffer request = request(config);
+            final ByteBuffer reply = ByteBuffer.allocateDirect(Article.RESPONSE.length + 1); // +1 spots a longer reply
             SocketChannel channel;
             long start;
             boolean connected;
@@ -189,8 +203,6 @@ public final class LoadGen {
             this.config = config;
             this.windowEnd = windowEnd;
             this.toStart = toStart;
-            InetSocketAddress to = config.target();
-            requestBytes = Http.request(to.getHostString() + ":" + to.getPort(), config.padding());
             for (int i = index; i < config.concurrency(); i += config.threads()) slots.add(new Slot());
             free.addAll(slots);
         }
@@ -247,7 +259,7 @@ public final class LoadGen {
                 } else if (key.isReadable()) { // never while connecting: the key's interest is OP_CONNECT alone
                     int n = s.channel.read(s.reply);
                     while (n > 0 && s.reply.hasRemaining()) n = s.channel.read(s.reply);
-                    if (n < 0) end(s, Http.judge(Http.RESPONSE, s.reply.flip())); // end of stream
+                    if (n < 0) end(s, judge(s.reply.flip())); // end of stream
                     if (n > 0) end(s, Outcome.WRONG); // a full buffer: more bytes than the expected reply
                 }
             } catch (IOException e) { // finishConnect's ConnectException comes before connected is set
@@ -275,19 +287,20 @@ public final class LoadGen {
 
     /** The command line: {@link #USAGE}, then ab's kind of report; a bad argument is one line on stderr. */
     public static void main(String[] args) {
-        var opt = new HashMap<String, String>();
+        var opt = new HashMap<>(Map.of("-c", "1", "-s", "30", "-w", "" + DEFAULT_THREADS, "-p", "0"));
         for (int i = 0; i + 1 < args.length; i += 2) opt.put(args[i], args[i + 1]);
         boolean ok = args.length % 2 == 1 && opt.keySet().stream().allMatch(o -> o.matches("-[cntswp]"));
         if (!ok || args[args.length - 1].startsWith("-")) throw Cli.fail(USAGE);
         try {
             URI uri = URI.create(args[args.length - 1]);
             if (!"http".equals(uri.getScheme()) || uri.getPort() < 0) throw Cli.fail("need http://HOST:PORT/: " + uri);
-            int c = Cli.intArg(opt.getOrDefault("-c", "1"), 1, 100_000, "concurrency");
-            long n = opt.containsKey("-n") ? Cli.intArg(opt.get("-n"), 1, Integer.MAX_VALUE, "requests") : 0;
-            double t = opt.containsKey("-t") ? Cli.doubleArg(opt.get("-t"), 0.1, 3600, "seconds") : 0;
-            double deadline = Cli.doubleArg(opt.getOrDefault("-s", "30"), 0.1, 3600, "deadline seconds");
-            int threads = Math.min(c, Cli.intArg(opt.getOrDefault("-w", "" + DEFAULT_THREADS), 1, 64, "threads"));
-            int padding = Cli.intArg(opt.getOrDefault("-p", "0"), 0, 1 << 20, "padding bytes");
+            String range = " '%s': expected %s..%s";
+            int c = Cli.intArg(opt.get("-c"), 1, 100_000, "bad concurrency" + range);
+            int n = opt.containsKey("-n") ? Cli.intArg(opt.get("-n"), 1, Integer.MAX_VALUE, "bad requests" + range) : 0;
+            double t = opt.containsKey("-t") ? Cli.doubleArg(opt.get("-t"), 0.1, 3600, "bad seconds" + range) : 0;
+            double deadline = Cli.doubleArg(opt.get("-s"), 0.1, 3600, "bad deadline seconds" + range);
+            int threads = Math.min(c, Cli.intArg(opt.get("-w"), 1, 64, "bad threads" + range));
+            int padding = Cli.intArg(opt.get("-p"), 0, 1 << 20, "bad padding bytes" + range);
             Result r = run(new Config(new InetSocketAddress(uri.getHost(), uri.getPort()), c, n == 0 && t == 0 ? 1 : n,
                     Config.nanos(t), Config.nanos(deadline), threads, "c=" + c, padding));
             System.out.printf(Locale.ROOT, """

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import testkit.Cli;
 
 /** The entry point of bench/run.sh: {@code Main [--full] [all (the default) | page (render only) | EXPERIMENT...]}. */
 public final class Main {

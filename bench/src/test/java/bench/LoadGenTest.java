@@ -58,7 +58,7 @@ class LoadGenTest {
     private static void readRequest(InputStream in) throws IOException {
         byte[] buf = new byte[1024];
         int len = 0;
-        while (!Http.hasEol(buf, len)) {
+        while (!NioServer.hasEol(buf, len)) {
             int n = in.read(buf, len, buf.length - len);
             if (n < 0) return;
             len += n;

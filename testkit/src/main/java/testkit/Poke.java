@@ -3,10 +3,7 @@ package testkit;
 import java.io.IOException;
 import java.time.Duration;
 
-/**
- * The tests' misbehaving clients, to poke a running chapter or a broken lab by hand ({@code make client C=reset}):
- * each says in one line what it did and what came back; idle holds its connections until Enter or 10 minutes.
- */
+/** The tests' misbehaving clients, by hand ({@code make client C=reset}): each says in one line what came back. */
 public final class Poke {
     private static final Duration LIMIT = Duration.ofSeconds(10);
 
@@ -14,9 +11,10 @@ public final class Poke {
 
     public static void main(String[] args) {
         String usage = "usage: make client C=reset|half-close|flood|undecodable|dribble|idle [PORT=8080] [N=100]";
-        if (args.length < 1 || args.length > 3) throw fail(usage);
-        int port = args.length > 1 ? number(args[1], "port", 1, 65535) : 8080;
-        int n = args.length > 2 ? number(args[2], "N", 1, 19_000) : 100;
+        if (args.length < 1 || args.length > 3) throw Cli.fail("client: " + usage);
+        String range = " must be a number from %2$s to %3$s, not '%1$s'";
+        int port = args.length > 1 ? Cli.intArg(args[1], 1, 65535, "client: port" + range) : 8080;
+        int n = args.length > 2 ? Cli.intArg(args[2], 1, 19_000, "client: N" + range) : 100;
         try {
             switch (args[0]) {
                 case "reset" -> {
@@ -47,10 +45,10 @@ public final class Poke {
                         }
                     }
                 }
-                default -> throw fail(usage);
+                default -> throw Cli.fail("client: " + usage);
             }
         } catch (IOException | AssertionError e) {
-            throw fail(args[0] + " on 127.0.0.1:" + port + ": " + e.getMessage().lines().findFirst().orElse(""));
+            throw Cli.fail("client: " + args[0] + " on 127.0.0.1:" + port + ": " + e.getMessage().split("\\R")[0]);
         }
     }
 
@@ -60,17 +58,5 @@ public final class Poke {
         } catch (IOException closed) {
             return true;
         }
-    }
-
-    private static int number(String text, String name, int low, int high) {
-        int value = text.matches("[0-9]{1,6}") ? Integer.parseInt(text) : -1;
-        if (value >= low && value <= high) return value;
-        throw fail(name + " must be a number from " + low + " to " + high + ", not '" + text + "'");
-    }
-
-    private static RuntimeException fail(String problem) {
-        System.err.println("client: " + problem);
-        System.exit(2);
-        return new IllegalStateException(problem); // not reached; lets callers write `throw fail(...)`
     }
 }
