@@ -14,22 +14,18 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A server (a chapter, or any program) as a child process, killed at the end whatever happened: the one way tests and
+ * A server (a chapter or any program) as a child process, killed at the end whatever happened: the one way tests and
  * bench start, await and stop one. A process, not a thread: a chapter prints, may exit or hang, and its fds and CPU
- * time must show on their own in /proc. A chapter runs on this JVM's java and class path (or
- * {@value #CLASS_PATH_PROPERTY}'s: how a lab runs a patched copy), under -Xcheck:jni. Every wait is bounded and fails
- * with an {@link AssertionError} that shows what the child printed.
+ * time show in /proc on their own. A chapter runs under -Xcheck:jni on this JVM's java and class path ({@value
+ * #CLASS_PATH_PROPERTY}, if set: a lab's patched copy). Every wait is bounded and fails showing what the child printed.
  */
 public final class ChapterProcess implements AutoCloseable {
 
     public static final String CLASS_PATH_PROPERTY = "testkit.chapter.classpath";
-    /** How long a start waits for the server to listen: JVM start-up is slow on a busy machine. */
-    public static final Duration START_LIMIT = Duration.ofSeconds(20);
-    /** How long a kill, kill(1) or jcmd may take. */
-    public static final Duration KILL_LIMIT = Duration.ofSeconds(10);
-    /** Characters of each stream in a failure message: the last, where the news is. */
-    private static final int SHOWN_CHARS = 4000;
-    /** A whole line: a half-copied line must not yield half a port. */
+    public static final Duration START_LIMIT = Duration.ofSeconds(20); // JVM start-up is slow on a busy machine
+    public static final Duration KILL_LIMIT = Duration.ofSeconds(10); // for a kill, kill(1) or jcmd
+    private static final int SHOWN_CHARS = 4000; // per stream in a failure message: the last, where the news is
+    /** A whole line: a half-written line must not yield half a port. */
     private static final Pattern STARTUP_LINE = Pattern.compile("(?m)^listening on \\S+:(\\d+) \\(backlog \\d+\\)\\R");
     /** What -Xcheck:jni (the first) and JDK 22+ native-access checks (the others) print. */
     private static final Pattern JNI_WARNING =
@@ -174,7 +170,7 @@ public final class ChapterProcess implements AutoCloseable {
         return await(stdout, "stdout", needle, times, limit);
     }
 
-    /** On stderr: our copy can lag behind what the client saw (a reply, a hang-up), so wait, never read once. */
+    /** On stderr: the child may print after the client saw its reply or hang-up, so wait, never read once. */
     public String awaitStderr(String needle, Duration limit) {
         return await(stderr, "stderr", needle, 1, limit);
     }
