@@ -16,10 +16,8 @@ public final class Await {
     /** {@code limit} scaled by {@value #PATIENCE_PROPERTY} (1 when unset, "0.25" for a quarter). */
     public static Duration patient(Duration limit) {
         double scale = Double.parseDouble(System.getProperty(PATIENCE_PROPERTY, "1"));
-        if (!(scale > 0 && scale <= 10)) {
-            throw new IllegalArgumentException(PATIENCE_PROPERTY + " must be in (0, 10], not " + scale);
-        }
-        return Duration.ofNanos((long) (limit.toNanos() * scale));
+        if (scale > 0 && scale <= 10) return Duration.ofNanos((long) (limit.toNanos() * scale));
+        throw new IllegalArgumentException(PATIENCE_PROPERTY + " must be in (0, 10], not " + scale);
     }
 
     /** Returns once {@code condition} holds; fails naming {@code what} ("the server to exit") at the limit. */

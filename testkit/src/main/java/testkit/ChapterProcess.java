@@ -1,8 +1,6 @@
 package testkit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.charset.StandardCharsets;
@@ -10,62 +8,55 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.IntSupplier;
 import java.util.function.Predicate;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A server (a chapter, or any program) as a child process, killed at the end whatever happened: the one way tests and
+ * A server (a chapter or any program) as a child process, killed at the end whatever happened: the one way tests and
  * bench start, await and stop one. A process, not a thread: a chapter prints, may exit or hang, and its fds and CPU
- * time must show on their own in /proc. A chapter runs on this JVM's java and class path (or
- * {@value #CLASS_PATH_PROPERTY}'s: how a lab runs a patched copy), under -Xcheck:jni. Every wait is bounded and fails
- * with an {@link AssertionError} that shows what the child printed.
+ * time show in /proc on their own. A chapter runs under -Xcheck:jni on this JVM's java and class path ({@value
+ * #CLASS_PATH_PROPERTY}, if set: a lab's patched copy). Every wait is bounded and fails showing what the child printed.
  */
 public final class ChapterProcess implements AutoCloseable {
 
     public static final String CLASS_PATH_PROPERTY = "testkit.chapter.classpath";
-    /** How long a start waits for the server to listen: JVM start-up is slow on a busy machine. */
-    public static final Duration START_LIMIT = Duration.ofSeconds(20);
-    /** How long a kill, kill(1) or jcmd may take, and an exited child's last output to be copied. */
-    public static final Duration KILL_LIMIT = Duration.ofSeconds(10);
-    /** Characters of each stream in a failure message: the last, where the news is. */
-    private static final int SHOWN_CHARS = 4000;
-    /** A whole line: a half-copied line must not yield half a port. */
+    public static final Duration START_LIMIT = Duration.ofSeconds(20); // JVM start-up is slow on a busy machine
+    public static final Duration KILL_LIMIT = Duration.ofSeconds(10); // for a kill, kill(1) or jcmd
+    private static final int SHOWN_CHARS = 4000; // per stream in a failure message: the last, where the news is
+    /** A whole line: a half-written line must not yield half a port. */
     private static final Pattern STARTUP_LINE = Pattern.compile("(?m)^listening on \\S+:(\\d+) \\(backlog \\d+\\)\\R");
     /** What -Xcheck:jni (the first) and JDK 22+ native-access checks (the others) print. */
     private static final Pattern JNI_WARNING =
             Pattern.compile("WARNING in native method|WARNING: (A restricted method|Use --enable-native-access)");
-    /** Children not yet closed, killed at exit: a test that forgets close() must not leave a server running. */
-    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
-    static {
-        Runtime.getRuntime().addShutdownHook(
-                new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "testkit-kill-children"));
+    static { // children still running at exit are killed: a test that forgets close() must not leave a server on
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().children()
+                .forEach(ProcessHandle::destroyForcibly), "testkit-kill-children"));
     }
 
     private final String commandLine;
     private final Path syscallLog;
     private final Process process;
-    private final Output stdout;
-    private final Output stderr;
+    /** Files, not pipes: a pipe that fills (64 KiB) blocks the child until read; a file never does. Null: discarded. */
+    private final Path stdout;
+    private final Path stderr;
     private int port = -1;
 
     private ChapterProcess(Launcher launcher, List<String> jvm, List<String> program, boolean quiet) {
         commandLine = launcher.label + String.join(" ", program);
         syscallLog = launcher.syscallLog;
+        stdout = quiet ? null : tempFile("testkit-stdout-");
+        stderr = tempFile("testkit-stderr-");
         List<String> command = Stream.of(launcher.prefix, jvm, program).flatMap(List::stream).toList();
-        try { // a discarded stdout reads as empty at once
-            process = new ProcessBuilder(command).redirectOutput(quiet ? Redirect.DISCARD : Redirect.PIPE).start();
+        try {
+            process = new ProcessBuilder(command).redirectError(stderr.toFile())
+                    .redirectOutput(quiet ? Redirect.DISCARD : Redirect.to(stdout.toFile())).start();
             process.getOutputStream().close(); // servers read no stdin: give them end of file
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.get(0)
                     + (command.get(0).equals("strace") ? " (apt-get install strace)" : ""), e);
         }
-        RUNNING.add(process);
-        stdout = new Output(process.getInputStream(), "stdout of " + process.pid());
-        stderr = new Output(process.getErrorStream(), "stderr of " + process.pid());
     }
 
     private static ChapterProcess launch(Launcher launcher, String mainClass, String... args) {
@@ -77,15 +68,14 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** Starts {@code mainClass} (a chapter's args: "0" for a free port, a backlog); its port from its start-up line. */
     public static ChapterProcess start(Launcher launcher, String mainClass, String... args) {
-        ChapterProcess child = launch(launcher, mainClass, args);
-        return child.awaitListening("the start-up line \"listening on ...\"", () -> STARTUP_LINE.matcher(child.stdout())
-                .results().mapToInt(line -> Integer.parseInt(line.group(1))).findFirst().orElse(-1));
+        return awaitPort(launch(launcher, mainClass, args), "the start-up line \"listening on ...\"", child ->
+                STARTUP_LINE.matcher(child.stdout()).results().mapToInt(line -> Integer.parseInt(line.group(1)))
+                        .findFirst().orElse(-1));
     }
 
-    /** Starts any server as the bench does: stdout to /dev/null (a pipe costs CPU), the port from /proc. */
+    /** Starts any server as the bench does: stdout to /dev/null (printing costs CPU), the port from /proc. */
     public static ChapterProcess startQuiet(List<String> command) {
-        ChapterProcess child = new ChapterProcess(Launcher.PLAIN, List.of(), command, true);
-        return child.awaitListening("a listening socket", () -> {
+        return awaitPort(new ChapterProcess(Launcher.PLAIN, List.of(), command, true), "a listening socket", child -> {
             try {
                 return Proc.listeningPort(child.pid()).orElse(-1);
             } catch (UncheckedIOException exited) {
@@ -99,21 +89,19 @@ public final class ChapterProcess implements AutoCloseable {
         return new ChapterProcess(Launcher.PLAIN, List.of(), command, false);
     }
 
-    /** Waits until {@code findPort} finds a port (not -1) or the child exits; kills the child on failure. */
-    private ChapterProcess awaitListening(String what, IntSupplier findPort) {
+    /** Waits until {@code port} finds the child's port (not -1) or the child exits; kills the child on failure. */
+    private static ChapterProcess awaitPort(ChapterProcess child, String what, ToIntFunction<ChapterProcess> port) {
         try {
-            Await.until(() -> findPort.getAsInt() >= 0 || !isAlive(), START_LIMIT, () -> what + "\n" + describe());
-            port = findPort.getAsInt();
-            if (port >= 0) return this;
-            awaitExit(KILL_LIMIT); // it is exiting: wait for the exit code
-            throw new AssertionError("exited without " + what + "\n" + describe());
+            Await.until(() -> port.applyAsInt(child) >= 0 || !child.isAlive(), START_LIMIT,
+                    () -> what + "\n" + child.describe());
+            child.port = port.applyAsInt(child);
+            if (child.port >= 0) return child;
+            child.awaitExit(KILL_LIMIT); // it is exiting: wait for the exit code
+            throw new AssertionError("exited without " + what + "\n" + child.describe());
         } catch (RuntimeException | Error e) {
-            try {
-                close();
-            } catch (RuntimeException | Error closing) {
-                e.addSuppressed(closing);
+            try (child) { // kills it; a failure to close is added to e as suppressed
+                throw e;
             }
-            throw e;
         }
     }
 
@@ -158,11 +146,19 @@ public final class ChapterProcess implements AutoCloseable {
 
     /** Everything the child printed so far (UTF-8; malformed bytes as U+FFFD). */
     public String stdout() {
-        return stdout.text();
+        return read(stdout);
     }
 
     public String stderr() {
-        return stderr.text();
+        return read(stderr);
+    }
+
+    private static String read(Path file) {
+        try {
+            return file == null ? "" : new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public String awaitStdout(String needle, Duration limit) {
@@ -174,26 +170,23 @@ public final class ChapterProcess implements AutoCloseable {
         return await(stdout, "stdout", needle, times, limit);
     }
 
-    /** On stderr: our copy can lag behind what the client saw (a reply, a hang-up), so wait, never read once. */
+    /** On stderr: the child may print after the client saw its reply or hang-up, so wait, never read once. */
     public String awaitStderr(String needle, Duration limit) {
         return await(stderr, "stderr", needle, 1, limit);
     }
 
-    private String await(Output stream, String name, String needle, int times, Duration limit) {
+    private String await(Path file, String name, String needle, int times, Duration limit) {
         String wanted = times + " x \"" + needle + "\" on " + name;
         Predicate<String> enough = text -> text.split(Pattern.quote(needle), -1).length > times;
-        Await.until(() -> enough.test(stream.text()) || stream.ended(), limit, () -> wanted + "\n" + describe());
-        String text = stream.text();
+        Await.until(() -> enough.test(read(file)) || !isAlive(), limit, () -> wanted + "\n" + describe());
+        String text = read(file); // all of it once the child has exited
         if (enough.test(text)) return text;
-        throw new AssertionError(name + " closed (the process exited) before " + wanted + "\n" + describe());
+        throw new AssertionError("the process exited before " + wanted + "\n" + describe());
     }
 
-    /** Waits for the child to exit, then for its last output; returns its exit code. */
+    /** Waits for the child to exit; returns its exit code. */
     public int awaitExit(Duration limit) {
         Await.until(() -> !process.isAlive(), limit, () -> "the process to exit\n" + describe());
-        RUNNING.remove(process);
-        Await.until(() -> stdout.ended() && stderr.ended(), KILL_LIMIT, () -> "the end of the output of an exited"
-                + " process (did it leave a child holding the pipes?)\n" + describe());
         return process.exitValue();
     }
 
@@ -228,11 +221,7 @@ public final class ChapterProcess implements AutoCloseable {
     /** The lines strace wrote so far ({@link Launcher#strace}): {@code PID call(arguments) = result}. */
     public List<String> syscalls() {
         if (syscallLog == null) throw new IllegalStateException("not started under strace: use Launcher.strace");
-        try {
-            return Files.exists(syscallLog) ? Files.readAllLines(syscallLog) : List.of();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return read(syscallLog).lines().toList();
     }
 
     /** Lines with a JNI or native-access warning: -Xcheck:jni prints them and fails nothing, so assert none. */
@@ -262,6 +251,17 @@ public final class ChapterProcess implements AutoCloseable {
         return cut <= 0 ? text : "[... " + cut + " characters before ...]\n" + text.substring(cut);
     }
 
+    /** A file for a child's output or strace's log, deleted when this JVM exits. */
+    private static Path tempFile(String prefix) {
+        try {
+            Path file = Files.createTempFile(prefix, ".txt");
+            file.toFile().deleteOnExit();
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public String toString() {
         return "ChapterProcess[pid " + pid() + ", port " + port + ": " + commandLine + "]";
@@ -282,40 +282,9 @@ public final class ChapterProcess implements AutoCloseable {
 
         /** Traces those calls ("setsockopt,sendto"): -D makes strace a grandchild, --seccomp-bpf stops only at them. */
         public static Launcher strace(String syscalls) {
-            try {
-                Path log = Files.createTempFile("testkit-strace-", ".txt");
-                log.toFile().deleteOnExit();
-                return new Launcher(List.of("strace", "-D", "-f", "--seccomp-bpf", "-qq", "-e", "trace=" + syscalls,
-                        "-o", log.toString()), "[strace -e trace=" + syscalls + "] ", log);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
-
-    /** One stream of the child, copied into memory by a daemon thread: a child that fills a 64 KiB pipe blocks. */
-    private static final class Output {
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(); // synchronized methods
-        private final Thread pump;
-
-        Output(InputStream from, String threadName) {
-            pump = new Thread(() -> {
-                try (from) {
-                    from.transferTo(bytes);
-                } catch (IOException e) { // not expected (a killed child's pipe just ends): say so in the text shown
-                    bytes.writeBytes(Article.ascii("\n[testkit: reading this stream failed: " + e + "]\n"));
-                }
-            }, threadName);
-            pump.setDaemon(true); // never keeps the test JVM alive
-            pump.start();
-        }
-
-        String text() {
-            return bytes.toString(StandardCharsets.UTF_8);
-        }
-
-        boolean ended() { // the child closed its end (it exited) and everything is copied
-            return !pump.isAlive();
+            Path log = tempFile("testkit-strace-");
+            return new Launcher(List.of("strace", "-D", "-f", "--seccomp-bpf", "-qq", "-e", "trace=" + syscalls,
+                    "-o", log.toString()), "[strace -e trace=" + syscalls + "] ", log);
         }
     }
 }
