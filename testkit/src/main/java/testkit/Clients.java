@@ -11,23 +11,21 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Clients for a chapter's server on 127.0.0.1, polite and not. A time limit covers the whole call, connect included;
- * at its end an AssertionError says what did not happen and what arrived. Other errors (refused, reset) are thrown
- * as the IOException they are, so that a test can expect them.
+ * Clients for a chapter's server on 127.0.0.1, polite and not. A time limit covers the whole call, connect included,
+ * then an AssertionError says what did not happen and what arrived; refused or reset, a test gets the IOException.
  */
 public final class Clients {
 
     private static final int MAX_REQUEST = 64 * 1024; // socket buffers take it at once, even unread (more: flood)
-    private static final String HOST = "127.0.0.1";
 
     private Clients() {}
 
@@ -56,7 +54,6 @@ public final class Clients {
 
     private enum Then { READ, FIN_AND_READ, RESET }
 
-    /** Sends {@code bytes} in {@code pieces} writes (an unbuffered stream sends each at once), then {@code then}. */
     private static byte[] send(int port, byte[] bytes, int pieces, Then then, Deadline deadline) throws IOException {
         if (pieces < 1 || pieces > Math.max(1, bytes.length) || bytes.length > MAX_REQUEST) {
             throw new IllegalArgumentException(pieces + " pieces of a " + bytes.length + "-byte request (at most "
@@ -64,7 +61,7 @@ public final class Clients {
         }
         try (Socket socket = connect(new Socket(), port, deadline)) {
             socket.setTcpNoDelay(true);
-            for (int i = 0; i < pieces; i++) {
+            for (int i = 0; i < pieces; i++) { // an unbuffered stream: each write is sent at once
                 int from = (int) ((long) i * bytes.length / pieces);
                 socket.getOutputStream().write(bytes, from, (int) ((long) (i + 1) * bytes.length / pieces) - from);
             }
@@ -90,8 +87,7 @@ public final class Clients {
      */
     public static FloodResult flood(int port, int maxBytes, Duration limit) throws IOException {
         Deadline deadline = Deadline.after(limit);
-        byte[] first = Article.ascii("GET /" + "A".repeat(64 * 1024 - 5));
-        byte[] more = Article.ascii("A".repeat(64 * 1024));
+        byte[] chunk = Article.ascii("GET /" + "A".repeat(64 * 1024)); // "GET /" first, then only 'A's: from 5 on
         try (SocketChannel channel = SocketChannel.open(); Selector selector = Selector.open()) {
             connect(channel.socket(), port, deadline);
             channel.configureBlocking(false);
@@ -102,7 +98,7 @@ public final class Clients {
             long received = 0;
             while (!deadline.expired()) {
                 if (!out.hasRemaining() && sent < maxBytes) {
-                    out = ByteBuffer.wrap(sent == 0 ? first : more, 0, (int) Math.min(more.length, maxBytes - sent));
+                    out = ByteBuffer.wrap(chunk, sent == 0 ? 0 : 5, (int) Math.min(64 * 1024, maxBytes - sent));
                 }
                 key.interestOps(SelectionKey.OP_READ | (out.hasRemaining() ? SelectionKey.OP_WRITE : 0));
                 if (selector.select(deadline.remainingMillisAtLeastOne()) == 0) continue;
@@ -130,8 +126,7 @@ public final class Clients {
         IdleClients idle = new IdleClients(new ArrayList<>(n));
         try {
             while (idle.size() < n) {
-                // connect() returns once the handshake is done: the connection is now in the accept queue.
-                idle.sockets().add(connect(new Socket(), port, deadline));
+                idle.sockets().add(connect(new Socket(), port, deadline)); // handshake done: now in the accept queue
                 Await.until(() -> Proc.acceptQueueLength(port) == 0, deadline,
                         () -> "the server on port " + port + " to accept idle connection " + idle.size() + " of " + n);
             }
@@ -150,24 +145,19 @@ public final class Clients {
         var pool = Executors.newFixedThreadPool(clients); // a thread each: the latch opens at once
         try {
             // Every wait of every client shares the deadline, so all are done within it (and no thread outlives us).
-            var replies = pool.<byte[]>invokeAll(Collections.nCopies(clients, () -> {
-                allReady.countDown();
-                allReady.await();
-                return send(port, request, 1, Then.READ, deadline);
-            }));
-            List<byte[]> result = new ArrayList<>();
-            for (var reply : replies) {
+            var futures = IntStream.rangeClosed(1, clients).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
                 try {
-                    result.add(reply.get()); // done: does not wait
-                } catch (ExecutionException e) {
-                    throw new AssertionError("concurrent client " + (result.size() + 1) + " of " + clients + " failed: "
-                            + e.getCause(), e.getCause());
+                    allReady.countDown();
+                    allReady.await();
+                    return send(port, request, 1, Then.READ, deadline);
+                } catch (Throwable e) {
+                    throw new AssertionError("concurrent client " + i + " of " + clients + " failed: " + e, e);
                 }
-            }
-            return result;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+            }, pool)).toList(); // all submitted before the first join: each waits for all at the latch
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).exceptionally(failed -> null).join();
+            return futures.stream().map(CompletableFuture::join).toList();
+        } catch (CompletionException e) {
+            throw (AssertionError) e.getCause(); // the first client's failure, in order
         } finally {
             pool.shutdownNow();
         }
@@ -176,14 +166,13 @@ public final class Clients {
     /** Connects an unconnected {@code socket} (a plain one, or a channel's for flood); closes it on failure. */
     private static Socket connect(Socket socket, int port, Deadline deadline) throws IOException {
         try {
-            socket.connect(new InetSocketAddress(HOST, port), deadline.remainingMillisAtLeastOne());
+            socket.connect(new InetSocketAddress("127.0.0.1", port), deadline.remainingMillisAtLeastOne());
             socket.setSoTimeout(deadline.remainingMillisAtLeastOne());
             return socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
             if (!(e instanceof SocketTimeoutException)) throw e;
-            throw deadline.timedOut("connecting to " + HOST + ":" + port
-                    + " (accept queue full? the server not accepting?)", e);
+            throw deadline.timedOut("connecting to port " + port + " (accept queue full? server not accepting?)", e);
         }
     }
 

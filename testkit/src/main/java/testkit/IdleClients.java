@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.List;
 
-/** Connections opened by {@link Clients#openIdle} that send nothing (reads time out); closing this closes them all. */
+/** Idle connections from {@link Clients#openIdle} (reads time out); close sends a FIN on each, even if one fails. */
 public record IdleClients(List<Socket> sockets) implements AutoCloseable {
 
     public int size() {
         return sockets.size();
     }
 
-    /** Closes every connection (an orderly FIN each), even if closing one fails. */
     @Override
     public void close() throws IOException {
         IOException failure = new IOException("closing idle connections");

@@ -7,17 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/**
- * What the kernel says about a process or a port, read from /proc (as ls /proc/PID/fd, ps and ss -lnt show it): a
- * snapshot each read; for a process that has exited, an UncheckedIOException (so that it fits an Await.until lambda).
- */
+/** What the kernel says about a process or a port, read afresh from /proc (as ls /proc/PID/fd, ps and ss -lnt show). */
 public final class Proc {
 
     private static final String[] TCP_STATES = {"?", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
@@ -132,15 +128,13 @@ public final class Proc {
 
     /** The lines of /proc/net/tcp and tcp6 (absent without IPv6), split into fields. */
     private static List<String[]> tcpTable(boolean listenersOnly) {
-        List<String[]> rows = new ArrayList<>();
-        for (Path table : List.of(Path.of("/proc/net/tcp"), Path.of("/proc/net/tcp6"))) {
+        return Stream.of("/proc/net/tcp", "/proc/net/tcp6").map(Path::of).filter(Files::exists).flatMap(table -> {
             try (Stream<String> lines = Files.lines(table, StandardCharsets.ISO_8859_1)) {
-                rows.addAll(parseTcpTable(lines, listenersOnly));
+                return parseTcpTable(lines, listenersOnly).stream();
             } catch (IOException e) {
-                if (!(e instanceof NoSuchFileException)) throw unreadable(table, e);
+                throw unreadable(table, e);
             }
-        }
-        return rows;
+        }).toList();
     }
 
     /**
@@ -205,6 +199,6 @@ public final class Proc {
 
     private static UncheckedIOException unreadable(Path file, IOException e) {
         String hint = e instanceof NoSuchFileException ? " (has the process exited?)" : "";
-        return new UncheckedIOException("cannot read " + file + hint, e);
+        return new UncheckedIOException("cannot read " + file + hint, e); // unchecked: fits an Await.until lambda
     }
 }

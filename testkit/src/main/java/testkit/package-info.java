@@ -1,7 +1,6 @@
 /**
- * Test support for the chapters: run a chapter's server as a child process ({@link ChapterProcess}), talk to it
- * like polite and misbehaving clients ({@link Clients}), and watch it through /proc ({@link Proc}). Plain Java and
- * /proc files, no JNI, so it tests the binding from the outside; every wait is bounded ({@link Await}) and fails
- * saying what was awaited and what was seen. {@link ChapterTests} and {@link EpollChapterTests} are for every chapter.
+ * For the chapters' tests: run a server ({@link ChapterProcess}), be its clients, polite and not ({@link Clients}),
+ * watch it in /proc ({@link Proc}); plain Java, no JNI, testing the binding from outside. Each wait is bounded
+ * ({@link Await}) and says what it awaited and saw. Every chapter's ServerIT extends {@link ChapterTests}.
  */
 package testkit;
