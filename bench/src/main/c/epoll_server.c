@@ -4,9 +4,8 @@
  * the 114-byte response, shutdown(SHUT_RDWR), close on EPOLLHUP), with the workbook's fixes: end of stream and errors
  * close the connection, a request is capped, and a failed accept (EMFILE: out of descriptors) rests the listening
  * socket until the next wake-up instead of spinning, as chapter 3 does. Every call is checked. Nothing is printed
- * per request: it is a measuring stick, not a chapter. Port and backlog default to 8080 and 1, as the article's. A mode
- * (the cork experiment) sends the response in two sends, header then body: plain = Nagle on, cork = TCP_CORK around
- * the two, nodelay = TCP_NODELAY.
+ * per request: it is a measuring stick, not a chapter. Port and backlog default to 8080 and 1, as the article. A mode
+ * (the cork experiment) sends the reply in two: plain = Nagle on, cork = TCP_CORK around them, nodelay = TCP_NODELAY.
  */
 #include "common.h"
 #include <sys/epoll.h>
@@ -25,8 +24,7 @@ static int ep;
 static enum { ONE_SEND, PLAIN, CORK, NODELAY } mode;
 
 static int watch(int op, int fd, uint32_t events) {
-    struct epoll_event ev = {.events = events, .data.fd = fd};
-    return epoll_ctl(ep, op, fd, &ev);
+    return epoll_ctl(ep, op, fd, &(struct epoll_event) {.events = events, .data.fd = fd});
 }
 
 /* A change to a registration that exists cannot fail but for a bug: stop. */

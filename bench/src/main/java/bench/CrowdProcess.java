@@ -53,7 +53,6 @@ final class CrowdProcess implements AutoCloseable {
         }
     }
 
-    /** How many of the connections the server has closed. */
     int closedByServer() {
         return Integer.parseInt(ask("check")[3]);
     }
