@@ -19,11 +19,6 @@ static int parse(const char *s, long lo, long hi, const char *what) {
     return (int) v;
 }
 
-static int usage(const char *lines) {
-    fprintf(stderr, "usage: %s\n", lines);
-    return 2;
-}
-
 static int tcp_socket(int flags) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
     if (fd < 0) err(2, "socket");

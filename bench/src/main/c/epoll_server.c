@@ -4,11 +4,8 @@
  * the 114-byte response, shutdown(SHUT_RDWR), close on EPOLLHUP), with the workbook's fixes: end of stream and errors
  * close the connection, a request is capped, and a failed accept (EMFILE: out of descriptors) rests the listening
  * socket until the next wake-up instead of spinning, as chapter 3 does. Every call is checked. Nothing is printed
- * per request: it is a measuring stick, not a chapter.
- *
- * usage: epoll-server [port [backlog [plain|cork|nodelay]]]   (defaults 8080 and 1, as the article)
- * With a mode (the cork experiment) the response goes in two sends, header then body: plain = Nagle on,
- * cork = TCP_CORK around the two sends, nodelay = TCP_NODELAY.
+ * per request: it is a measuring stick, not a chapter. Port and backlog default to 8080 and 1, as the article. A mode
+ * (the cork experiment) sends the reply in two: plain = Nagle on, cork = TCP_CORK around them, nodelay = TCP_NODELAY.
  */
 #include "common.h"
 #include <sys/epoll.h>
@@ -21,15 +18,13 @@ static const char RESPONSE[] = "HTTP/1.0 200 OK\r\nDate: Mon, 1 Jan 1996 01:01:0
 #define REQUEST_CAP 8192                   /* a request longer than this is cut off */
 #define MAX_EVENTS 64
 
-/* Per-connection state, indexed by file descriptor. */
-struct conn { size_t len, sent; char request[REQUEST_CAP]; };
+struct conn { size_t len, sent; char request[REQUEST_CAP]; }; /* per connection, indexed by file descriptor */
 static struct conn **conns;
 static int ep;
 static enum { ONE_SEND, PLAIN, CORK, NODELAY } mode;
 
 static int watch(int op, int fd, uint32_t events) {
-    struct epoll_event ev = {.events = events, .data.fd = fd};
-    return epoll_ctl(ep, op, fd, &ev);
+    return epoll_ctl(ep, op, fd, &(struct epoll_event) {.events = events, .data.fd = fd});
 }
 
 /* A change to a registration that exists cannot fail but for a bug: stop. */
@@ -50,7 +45,7 @@ int main(int argc, char **argv) {
     const char *modes[] = {"", "plain", "cork", "nodelay"};
     for (int m = 1; argc == 4 && m < 4; m++)
         if (!strcmp(argv[3], modes[m])) mode = m;
-    if (argc > 4 || (argc == 4 && mode == ONE_SEND)) return usage("epoll-server [port [backlog [plain|cork|nodelay]]]");
+    if (argc > 4 || (argc == 4 && !mode)) errx(2, "usage: epoll-server [port [backlog [plain|cork|nodelay]]]");
     int port = argc > 1 ? parse(argv[1], 0, 65535, "port") : 8080;
     int backlog = argc > 2 ? parse(argv[2], 0, 1 << 20, "backlog") : 1;
     /* As many connections as the hard limit allows (the JVM raises its limit the same way). */
@@ -82,8 +77,7 @@ int main(int argc, char **argv) {
             int fd = events[i].data.fd;
             struct conn *c = conns[fd];
             if (fd == serversocket) {
-                /* One accept per event, as the article: level-triggered epoll
-                   reports the listening socket again while the queue is not empty. */
+                /* One accept: level-triggered epoll reports the listening socket again while the queue is not empty. */
                 int a = accept4(serversocket, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
                 if (a < 0) {
                     if (errno == EAGAIN || errno == EWOULDBLOCK) continue; /* the peer gave up meanwhile */
@@ -105,7 +99,6 @@ int main(int argc, char **argv) {
                     continue;
                 }
                 c->len += (size_t) got;
-                /* The chapters' end of a request: "\n\n" or "\n\r\n" anywhere in it. */
                 if (memmem(c->request, c->len, "\n\n", 2) || memmem(c->request, c->len, "\n\r\n", 3)) {
                     rewatch(fd, EPOLLOUT);
                 } else if (c->len == REQUEST_CAP) {
@@ -115,7 +108,7 @@ int main(int argc, char **argv) {
             } else if (events[i].events & EPOLLOUT) {
                 if (mode == CORK && c->sent == 0) set_int(fd, IPPROTO_TCP, TCP_CORK, 1, "TCP_CORK");
                 ssize_t put = 0;
-                while (c->sent < RESPONSE_LEN && put >= 0) { /* in a two-send mode, the header first */
+                while (c->sent < RESPONSE_LEN && put >= 0) {
                     size_t end = mode != ONE_SEND && c->sent < HEADER_LEN ? HEADER_LEN : RESPONSE_LEN;
                     put = send(fd, RESPONSE + c->sent, end - c->sent, MSG_NOSIGNAL);
                     if (put > 0) c->sent += (size_t) put;

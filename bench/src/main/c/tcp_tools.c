@@ -1,16 +1,13 @@
 /*
  * The bench's C helper, for what Java cannot do. All traffic stays on 127.0.0.0/8; every loop is bounded by its
  * count argument or stdin.
- *
- *   tcp-tools count-segments PORT N
- *       N requests to 127.0.0.1:PORT, a fresh connection each; per request one line "data_segments_in latency_us",
- *       from the client socket's TCP_INFO (tcpi_data_segs_in) after end of stream.
- *   tcp-tools idle-crowd PORT spread|one
- *       Idle connections to 127.0.0.1:PORT, held until stdin ends, then reset (SO_LINGER 0: no TIME_WAIT left
- *       behind). Each stdin line "N" opens N more and answers "open TOTAL" (or "stalled TOTAL" if some did not
- *       connect within 2 s); "check" answers "alive A closed C" (closed: the server hung up). "spread" binds them
- *       to 127.0.0.2, 127.0.0.3, ... (5,000 each) with IP_BIND_ADDRESS_NO_PORT; "one" connects them all from
- *       127.0.0.1, as a plain client would.
+ *   count-segments PORT N: N requests to 127.0.0.1:PORT, a fresh connection each; per request one line
+ *       "data_segments_in latency_us", from the client socket's TCP_INFO (tcpi_data_segs_in) after end of stream.
+ *   idle-crowd PORT spread|one: idle connections to 127.0.0.1:PORT, held until stdin ends, then reset (SO_LINGER 0:
+ *       no TIME_WAIT left behind). Each stdin line "N" opens N more and answers "open TOTAL" (or "stalled TOTAL" if
+ *       some did not connect within 2 s); "check" answers "alive A closed C" (closed: the server hung up). "spread"
+ *       binds them to 127.0.0.2, 127.0.0.3, ... (5,000 each) with IP_BIND_ADDRESS_NO_PORT, which Java cannot set;
+ *       "one" connects them all from 127.0.0.1, as a plain client would.
  */
 #include "common.h"
 #include <poll.h>
@@ -90,13 +87,13 @@ static int idle_crowd(struct sockaddr_in to, int spread) {
         }
         dprintf(STDOUT_FILENO, "%s %zu\n", stalled ? "stalled" : "open", open);
     }
-    return 0; /* exit closes them all, each with a reset (SO_LINGER 0) */
+    return 0; /* exit resets them all (SO_LINGER 0) */
 }
 
 int main(int argc, char **argv) {
     int count = argc == 4 && !strcmp(argv[1], "count-segments");
     int crowd = argc == 4 && !strcmp(argv[1], "idle-crowd") && (!strcmp(argv[3], "spread") || !strcmp(argv[3], "one"));
-    if (!count && !crowd) return usage("tcp-tools count-segments PORT N\n       tcp-tools idle-crowd PORT spread|one");
+    if (!count && !crowd) errx(2, "usage: tcp-tools count-segments PORT N, or tcp-tools idle-crowd PORT spread|one");
     struct sockaddr_in to = loopback(1, parse(argv[2], 1, 65535, "port"));
     return count ? count_segments(to, parse(argv[3], 1, 1000000, "count")) : idle_crowd(to, !strcmp(argv[3], "spread"));
 }

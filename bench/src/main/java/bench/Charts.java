@@ -53,28 +53,26 @@ final class Charts {
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
         plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
-        add(plot, 0, y, lines);
-        if (y2 != null) add(plot, 1, y2, right);
+        for (int i = 0; i < (y2 == null ? 1 : 2); i++) { // dataset, renderer and range axis i: y, then y2
+            Axis axis = i == 0 ? y : y2;
+            XYSeriesCollection data = new XYSeriesCollection();
+            XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
+            for (Line l : i == 0 ? lines : right) {
+                XYSeries s = new XYSeries(l.name(), false, true);
+                IntStream.range(0, l.x().length).filter(j -> axis.log() ? l.y()[j] > 0 : !Double.isNaN(l.y()[j]))
+                        .forEach(j -> s.add(l.x()[j], l.y()[j]));
+                r.setSeriesPaint(data.getSeriesCount(), COLORS[l.color() % COLORS.length].darker());
+                r.setSeriesStroke(data.getSeriesCount(), l.dashed() ? DASHED : SOLID);
+                data.addSeries(s);
+            }
+            plot.setDataset(i, data);
+            plot.setRangeAxis(i, axis.make());
+            plot.mapDatasetToRangeAxis(i, i);
+            plot.setRenderer(i, r);
+        }
         JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 16), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         Page.unchecked(() -> ChartUtils.saveChartAsPNG(Server.ROOT.resolve("docs/" + png).toFile(), chart, 900, 480));
-    }
-
-    private static void add(XYPlot plot, int i, Axis axis, List<Line> lines) {
-        XYSeriesCollection data = new XYSeriesCollection();
-        XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, true);
-        for (Line l : lines) {
-            XYSeries s = new XYSeries(l.name(), false, true);
-            IntStream.range(0, l.x().length).filter(j -> axis.log() ? l.y()[j] > 0 : !Double.isNaN(l.y()[j]))
-                    .forEach(j -> s.add(l.x()[j], l.y()[j]));
-            r.setSeriesPaint(data.getSeriesCount(), COLORS[l.color() % COLORS.length].darker());
-            r.setSeriesStroke(data.getSeriesCount(), l.dashed() ? DASHED : SOLID);
-            data.addSeries(s);
-        }
-        plot.setDataset(i, data);
-        plot.setRangeAxis(i, axis.make());
-        plot.mapDatasetToRangeAxis(i, i);
-        plot.setRenderer(i, r);
     }
 
     private Charts() {}

@@ -4,18 +4,16 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import testkit.Await;
 import testkit.Proc;
 
-/**
- * Idle connections to a server, held by the C {@code tcp-tools idle-crowd}: thousands, from 127.0.0.2, 127.0.0.3, ...
- * with IP_BIND_ADDRESS_NO_PORT ("spread", which Java cannot set), or all from 127.0.0.1 ("one"). A batch starts only
- * when the accept queue has room for it, so no handshake is dropped and retried a second later. Closing resets them.
- */
+/** Idle connections to a server, held by the C {@code tcp-tools idle-crowd} (tcp_tools.c describes it). */
 final class CrowdProcess implements AutoCloseable {
     private final Process process;
     private final PrintStream commands;
+    private final Iterator<String> replies;
     private final Server.Running server;
     private int open;
 
@@ -28,6 +26,7 @@ final class CrowdProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         commands = new PrintStream(process.getOutputStream(), true);
+        replies = process.inputReader().lines().iterator();
     }
 
     int open() {
@@ -36,17 +35,17 @@ final class CrowdProcess implements AutoCloseable {
 
     /** Opens idle connections until {@code total} are open and accepted; null, or why it fell short. */
     String growTo(int total) {
-        int port = server.port();
         try {
             while (open < total) {
                 int batch = Math.min(50, total - open);
-                Await.until(() -> Proc.acceptQueueLength(port) <= Math.max(0, server.backlog() + 1 - batch),
+                // A batch only when the accept queue has room: no handshake is dropped and retried a second later.
+                Await.until(() -> Proc.acceptQueueLength(server.port()) <= Math.max(0, server.backlog() + 1 - batch),
                         Duration.ofSeconds(2), "room in the accept queue");
                 String[] reply = ask(Integer.toString(batch));
                 open = Integer.parseInt(reply[1]);
                 if (reply[0].equals("stalled")) return "connects timed out after 2 s";
             }
-            Await.until(() -> Proc.acceptQueueLength(port) == 0, Duration.ofSeconds(5),
+            Await.until(() -> Proc.acceptQueueLength(server.port()) == 0, Duration.ofSeconds(5),
                     "the server to accept them all");
             return null;
         } catch (AssertionError e) {
@@ -54,20 +53,14 @@ final class CrowdProcess implements AutoCloseable {
         }
     }
 
-    /** How many of the connections the server has closed. */
     int closedByServer() {
         return Integer.parseInt(ask("check")[3]);
     }
 
     private String[] ask(String command) {
         commands.println(command);
-        try {
-            String line = process.inputReader().readLine(); // the same reader every time
-            if (line == null) throw new IllegalStateException("tcp-tools idle-crowd exited (its stderr says why)");
-            return line.split(" ");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        if (!replies.hasNext()) throw new IllegalStateException("tcp-tools idle-crowd exited (its stderr says why)");
+        return replies.next().split(" ");
     }
 
     /** Ends stdin: the process resets every connection and exits; after 30 s it is killed. */

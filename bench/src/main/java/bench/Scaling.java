@@ -10,6 +10,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.jfree.data.statistics.Regression;
 import testkit.Await;
 import testkit.Proc;
 
@@ -87,15 +88,14 @@ final class Scaling {
             double[] cpu = answered.stream().mapToDouble(ps -> Spread.median(ps, p -> p.row().cpuUs())).toArray();
             Point stopped = byK.stream().flatMap(List::stream).filter(p -> p.stop() != null).findFirst().orElse(null);
             double slope = 1000 * slope(k, p50);
-            int last = k.length - 1;
             Double at0 = k.length > 0 ? p50[0] : null;
-            Double atMost = k.length > 1 ? p50[last] : null;
-            slopes.add(server.label, at0, atMost, k.length > 0 ? (long) k[last] : null, slope, 1000 * slope(k, cpu),
-                    stopped == null ? "no" : "at " + stopped.k() + " idle: " + stopped.stop()
+            Double atMost = k.length > 1 ? p50[k.length - 1] : null;
+            slopes.add(server.label, at0, atMost, k.length > 0 ? (long) k[k.length - 1] : null, slope,
+                    1000 * slope(k, cpu), stopped == null ? "no" : "at " + stopped.k() + " idle: " + stopped.stop()
                             + (stopped.closed() > 0 ? " (" + stopped.closed() + " hung up on)" : ""));
             String key = server.name() + ".";
             d.put(key + "slope", slope).put(key + "at0", at0).put(key + "atmost", atMost).put(key + "shape",
-                    atMost == null || k[last] < 1000 ? "short" : atMost > 2 * at0 ? "grew" : "flat");
+                    atMost == null || k[k.length - 1] < 1000 ? "short" : atMost > 2 * at0 ? "grew" : "flat");
             if (stopped != null) {
                 // Apart, so that each template words the stop: the server's message, the step, how many it hung up on.
                 d.put(key + "stop", stopped.stop()).put(key + "stop_idle", stopped.k());
@@ -178,10 +178,7 @@ final class Scaling {
 
     /** Least-squares slope of y against x (NaN for fewer than two points). */
     static double slope(double[] x, double[] y) {
-        if (x.length < 2) return Double.NaN;
-        double mx = Arrays.stream(x).average().orElseThrow();
-        double my = Arrays.stream(y).average().orElseThrow();
-        double sxy = IntStream.range(0, x.length).mapToDouble(i -> (x[i] - mx) * (y[i] - my)).sum();
-        return sxy / Arrays.stream(x).map(v -> (v - mx) * (v - mx)).sum();
+        return x.length < 2 ? Double.NaN : Regression.getOLSRegression(IntStream.range(0, x.length)
+                .mapToObj(i -> new double[] {x[i], y[i]}).toArray(double[][]::new))[1];
     }
 }

@@ -62,15 +62,13 @@ enum Server {
     }
 
     List<String> command(int backlog, Jvm jvm) {
-        String b = Integer.toString(backlog);
-        if (!onJvm()) return Stream.of(C_SERVER.toString(), "0", b, arg).filter(Objects::nonNull).toList();
+        if (!onJvm()) return Stream.of(C_SERVER.toString(), "0", "" + backlog, arg).filter(Objects::nonNull).toList();
         boolean jars = jvm.jars() && this != NIO_REF; // the java.nio reference: bench's and testkit's classes
         String cp = classes(arg, jars) + File.pathSeparator + classes(this == NIO_REF ? "testkit" : "epoll-jni", jars);
         return Stream.of(List.of(jvm.java()), jvm.flags(), List.of("--enable-native-access=ALL-UNNAMED", "-cp", cp,
-                mainClass(), "0", b)).flatMap(List::stream).toList();
+                mainClass(), "0", "" + backlog)).flatMap(List::stream).toList();
     }
 
-    /** A module's target/classes, or its jar. */
     private static Path classes(String module, boolean jar) {
         return ROOT.resolve(module).resolve(jar ? "target/" + module + "-1.0-SNAPSHOT.jar" : "target/classes");
     }

@@ -23,9 +23,7 @@ final class Table {
     /** A row; a List among the cells stands for its elements. */
     Table add(Object... cells) {
         var row = Stream.of(cells).<Object>flatMap(c -> c instanceof List<?> l ? l.stream() : Stream.of(c)).toArray();
-        if (row.length != columns.size()) {
-            throw new IllegalArgumentException(columns.size() + " columns, " + row.length + " cells");
-        }
+        if (row.length != columns.size()) throw new IllegalArgumentException(row.length + " cells for " + columns);
         rows.add(row);
         return this;
     }
@@ -35,9 +33,8 @@ final class Table {
     }
 
     String markdown() {
-        Object[] align = IntStream.range(0, columns.size()).mapToObj(c -> !rows.isEmpty()
-                && rows.stream().allMatch(r -> r[c] == null || r[c] instanceof Number || r[c] instanceof Spread)
-                ? "---:" : "---").toArray();
+        var align = IntStream.range(0, columns.size()).mapToObj(c -> !rows.isEmpty() && rows.stream().map(r -> r[c])
+                .allMatch(v -> v == null || v instanceof Number || v instanceof Spread) ? "---:" : "---").toArray();
         return Stream.concat(Stream.of(columns.toArray(), align), rows.stream()).map(row -> Arrays.stream(row)
                 .map(c -> format(c).replace("|", "\\|")).collect(joining(" | ", "| ", " |\n"))).collect(joining());
     }
@@ -53,10 +50,8 @@ final class Table {
 
     static String format(Object cell) {
         if (cell == null) return "–";
-        if (cell instanceof Spread s) {
-            String median = number(s.median());
-            return s.samples().length == 1 ? median : median + " (" + number(s.min()) + "–" + number(s.max()) + ")";
-        }
+        if (cell instanceof Spread s) return s.samples().length == 1 ? number(s.median())
+                : number(s.median()) + " (" + number(s.min()) + "–" + number(s.max()) + ")";
         if (cell instanceof Integer || cell instanceof Long) return String.format(Locale.ROOT, "%,d", cell);
         return cell instanceof Number n ? number(n.doubleValue()) : cell.toString();
     }
