@@ -10,9 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -32,6 +30,9 @@ final class ColdStart {
 
     record Curve(String label, Server server, Jvm jvm) {}
 
+    /** The server's CPU µs per request in the batch after {@code batch} batches, all threads and the JIT's part. */
+    record Batch(Curve curve, int batch, double all, double jit) {}
+
     static void run(Settings s) {
         Page.Data d = new Page.Data("cold", s);
         String jdk = Server.BENCH_JVM.java();
@@ -45,7 +46,7 @@ final class ColdStart {
             }
         }, () -> d.problem("JDK 25", "not installed at /usr/lib/jvm/temurin-25-jdk-amd64: its curves are not drawn"));
         Table raw = new Table("curve", "rep", "served_before", "cpu_us_per_req", "jit_cpu_us_per_req", "failed");
-        Map<String, List<double[]>> cells = new HashMap<>(); // "curve@batch": CPU µs/req, all and JIT, per rep
+        List<Batch> batches = new ArrayList<>();
         for (int rep = 1; rep <= s.reps(); rep++) {
             for (Curve c : curves) {
                 int thisRep = rep;
@@ -53,9 +54,9 @@ final class ColdStart {
                     try (Running r = c.server().start(BACKLOG, c.jvm())) {
                         for (int b = 0; b < s.batches(); b++) {
                             Measure.Ab ab = Measure.ab(r, C, BATCH);
-                            double[] us = {ab.server().total() * US_PER_TICK, ab.server().jit() * US_PER_TICK};
-                            cells.computeIfAbsent(c.label() + "@" + b, k -> new ArrayList<>()).add(us);
-                            raw.add(c.label(), thisRep, (long) b * BATCH, us[0], us[1], ab.failed());
+                            var x = new Batch(c, b, ab.server().total() * US_PER_TICK, ab.server().jit() * US_PER_TICK);
+                            batches.add(x);
+                            raw.add(c.label(), thisRep, (long) b * BATCH, x.all(), x.jit(), ab.failed());
                         }
                     }
                 });
@@ -70,12 +71,13 @@ final class ColdStart {
             cols.add(c.label() + " µs/req" + (c.server().onJvm() ? ", JIT's part" : ""));
             double[] x = new double[s.batches()], y = new double[s.batches()];
             for (int b = 0; b < y.length; b++) {
-                List<double[]> cell = cells.getOrDefault(c.label() + "@" + b, List.of());
-                Spread cpu = cell.isEmpty() ? null : Spread.of(cell, us -> us[0]);
+                int batch = b;
+                List<Batch> reps = batches.stream().filter(r -> r.curve() == c && r.batch() == batch).toList();
+                Spread cpu = reps.isEmpty() ? null : Spread.of(reps, Batch::all);
                 rows[b][lines.size()] = cpu == null || !c.server().onJvm() ? cpu
-                        : Table.format(cpu) + ", JIT " + Table.number(Spread.median(cell, us -> us[1]));
+                        : Table.format(cpu) + ", JIT " + Table.number(Spread.median(reps, Batch::jit));
                 x[b] = (b + 1) * BATCH / 1000.0;
-                y[b] = Spread.median(cell, us -> us[0]);
+                y[b] = Spread.median(reps, Batch::all);
             }
             lines.add(new Charts.Line(c.label(), x, y, lines.size(), c.label().contains("AOT")));
             double steady = new Spread(Arrays.copyOfRange(y, y.length - 3, y.length)).median();

@@ -55,7 +55,6 @@ final class Measure {
             return result.count(Outcome.OK);
         }
 
-        /** Ticks per OK reply in microseconds. */
         double us(long ticks) {
             return ok() == 0 ? Double.NaN : ticks / HZ * 1e6 / ok();
         }

@@ -22,7 +22,6 @@ import testkit.Proc;
 final class Scaling {
     static final List<Server> SERVERS =
             List.of(Server.SELECT, Server.POLL, Server.CH3, Server.CH4, Server.C_REF, Server.NIO_REF);
-    static final int BACKLOG = 128;
     /** Slab caches of a TCP socket and its epoll registration (files and dentries are shared with every open file). */
     static final List<String> SOCKET_CACHES = List.of("TCP", "sock_inode_cache", "eventpoll_epi", "eventpoll_pwq");
 
@@ -114,14 +113,14 @@ final class Scaling {
         double spread = trapP50(points, kmax, true);
         d.put("trap.one", one).put("trap.spread", spread).put("trap.ratio", one / spread).put("trap.k", trapK);
         d.put("table", t).put("slopes", slopes).put("memory", mem).put("kmax", kmax).put("kmem", kmem)
-                .put("example", Server.CH3.shown(BACKLOG)).put("load", load.cli())
+                .put("example", Server.CH3.shown(Settings.BACKLOG)).put("load", load.cli())
                 .put("slab_caches", String.join(", ", SOCKET_CACHES)).save();
     }
 
     /** One server, fresh, with the crowd grown through {@code ks}; the sweep ends where the server stops answering. */
     private static void sweep(Server server, boolean spread, Settings s, LoadGen.Config load, List<Point> into,
                               int... ks) {
-        try (Server.Running r = server.start(BACKLOG); CrowdProcess crowd = new CrowdProcess(r, spread)) {
+        try (Server.Running r = server.start(Settings.BACKLOG); CrowdProcess crowd = new CrowdProcess(r, spread)) {
             // Warmed up before the crowd: chapter 2 cannot be warmed after.
             double warm = Measure.warmUp(r, 1, s.warmup(), s.warmup());
             for (int k : ks) {
@@ -138,7 +137,7 @@ final class Scaling {
 
     /** Memory per idle connection, twice (3 times in the full set): a server's readings before and after k of them. */
     private static void memory(Server server, int k, Settings s, List<Memory> into) {
-        try (Server.Running r = server.start(BACKLOG)) {
+        try (Server.Running r = server.start(Settings.BACKLOG)) {
             for (int rep = 0; rep < (s.full() ? 3 : 2); rep++) {
                 double[] before = reading(r);
                 // By inode, not by count: a JVM opens sockets of its own (jcmd's, a selector's) at any time.

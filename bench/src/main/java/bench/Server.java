@@ -31,7 +31,6 @@ enum Server {
     static final Path TARGET = ROOT.resolve("bench/target");
     static final String TCP_TOOLS = TARGET.resolve("tcp-tools").toString();
     private static final Path C_SERVER = TARGET.resolve("epoll-server");
-    /** By default the servers run on the JVM that runs the bench. */
     static final Jvm BENCH_JVM = new Jvm(ProcessHandle.current().info().command().orElse("java"), List.of(), false);
 
     /** Which java runs a JVM server, with which extra flags, from classes or jars (an AOT cache takes jars only). */

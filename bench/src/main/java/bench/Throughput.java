@@ -20,10 +20,14 @@ final class Throughput {
     static final int ROUNDS = 3;
     private static final String TWO = "bench.LoadGen, 2 threads";
     private static final String ONE = "bench.LoadGen, 1 thread";
-    private static final int RATE = 0, CLIENT_CPU = 5; // in ClientRun's figures
 
-    /** One client's run against the C reference: req/s, p50, p99 and max ms, failed, client and server CPU µs/req. */
-    record ClientRun(String client, List<Number> figures) {}
+    /** One client's run against the C reference: latencies in ms, CPU in µs per request. */
+    record ClientRun(String client, double rate, double p50, double p99, double max, long failed, double clientUs,
+                     double serverUs) {
+        List<Number> figures() {
+            return List.of(rate, p50, p99, max, failed, clientUs, serverUs);
+        }
+    }
 
     static void run(Settings s) {
         Page.Data d = new Page.Data("throughput", s);
@@ -59,8 +63,8 @@ final class Throughput {
                 + bar(bars, "≥ 0.9", "chapter 3 req/s / C reference's", ch3Rate, median(rows, C_REF, Row::rate))
                 + bar(bars, "≤ 1", "chapter 3 CPU per request / java.nio reference's", ch3,
                         median(rows, NIO_REF, Row::cpuUs))
-                + bar(bars, "≥ 1", "load generator req/s / ab's (C reference)", median(runs, TWO, RATE),
-                        median(runs, "ab", RATE));
+                + bar(bars, "≥ 1", "load generator req/s / ab's (C reference)", median(runs, TWO, ClientRun::rate),
+                        median(runs, "ab", ClientRun::rate));
         d.put("bars.table", bars).put("bars.met", met).put("bars.count", bars.rows().size()).save();
     }
 
@@ -78,9 +82,8 @@ final class Throughput {
         return Spread.median(Measure.of(rows, server), figure);
     }
 
-    private static double median(List<ClientRun> runs, String client, int figure) {
-        return Spread.median(runs.stream().filter(x -> x.client().equals(client)).toList(),
-                x -> x.figures().get(figure).doubleValue());
+    private static double median(List<ClientRun> runs, String client, ToDoubleFunction<ClientRun> figure) {
+        return Spread.median(runs.stream().filter(x -> x.client().equals(client)).toList(), figure);
     }
 
     private static List<ClientRun> against(Settings s, Page.Data d) {
@@ -93,9 +96,9 @@ final class Throughput {
             for (int rep = 1; rep <= s.reps(); rep++) {
                 for (LoadGen.Config c : List.of(gen, gen.threads(1))) {
                     Row g = Measure.run(r, c, warm);
-                    runs.add(new ClientRun(c.threads() == 1 ? ONE : TWO, List.of(g.rate(), g.result().ms(50),
+                    runs.add(new ClientRun(c.threads() == 1 ? ONE : TWO, g.rate(), g.result().ms(50),
                             g.result().ms(99), g.result().ms(100), g.result().errors(), g.us(g.clientTicks()),
-                            g.cpuUs())));
+                            g.cpuUs()));
                 }
                 runs.add(ab(r, n));
             }
@@ -113,10 +116,10 @@ final class Throughput {
         }
         runs.forEach(x -> raw.add(x.client(), x.figures()));
         raw.writeCsv(Page.file("throughput-ab.csv"));
-        double ab = median(runs, "ab", RATE);
-        d.put("ab.table", t).put("ab.two_vs_ab", median(runs, TWO, RATE) / ab)
-                .put("ab.one_vs_ab", median(runs, ONE, RATE) / ab)
-                .put("ab.one_cpu_vs_ab", median(runs, ONE, CLIENT_CPU) / median(runs, "ab", CLIENT_CPU));
+        double ab = median(runs, "ab", ClientRun::rate);
+        d.put("ab.table", t).put("ab.two_vs_ab", median(runs, TWO, ClientRun::rate) / ab)
+                .put("ab.one_vs_ab", median(runs, ONE, ClientRun::rate) / ab).put("ab.one_cpu_vs_ab",
+                        median(runs, ONE, ClientRun::clientUs) / median(runs, "ab", ClientRun::clientUs));
         return runs;
     }
 
@@ -124,9 +127,9 @@ final class Throughput {
         Measure.Ab ab = Measure.ab(server, C, n);
         long failed = ab.failed();
         long ok = Math.max(1, (long) ab.number("Complete requests:\\s+(\\d+)") - failed);
-        return new ClientRun("ab", List.of(ab.number("Requests per second:\\s+([0-9.]+)"),
+        return new ClientRun("ab", ab.number("Requests per second:\\s+([0-9.]+)"),
                 ab.number("\\n\\s+50%\\s+(\\d+)"), ab.number("\\n\\s+99%\\s+(\\d+)"),
                 ab.number("\\n\\s+100%\\s+(\\d+)"), failed, ab.ticks() / Measure.HZ * 1e6 / ok,
-                ab.server().total() / Measure.HZ * 1e6 / ok));
+                ab.server().total() / Measure.HZ * 1e6 / ok);
     }
 }

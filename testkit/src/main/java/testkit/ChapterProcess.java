@@ -184,7 +184,6 @@ public final class ChapterProcess implements AutoCloseable {
         throw new AssertionError("the process exited before " + wanted + "\n" + describe());
     }
 
-    /** Waits for the child to exit; returns its exit code. */
     public int awaitExit(Duration limit) {
         Await.until(() -> !process.isAlive(), limit, () -> "the process to exit\n" + describe());
         return process.exitValue();

@@ -1,5 +1,7 @@
 package testkit;
 
+import java.math.BigDecimal;
+
 /** Command lines of the workbook's tools (Poke, bench): a bad argument is one clear line on stderr, exit 2. */
 public final class Cli {
     private Cli() {}
@@ -21,7 +23,7 @@ public final class Cli {
 
     /** 2.0 as "2", 3.5 as "3.5": numbers as one would type them. */
     public static String plain(double v) {
-        return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+        return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
 
     /** Prints the message and exits with status 2, no stack trace; returns so that callers can write {@code throw}. */
