@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -148,7 +149,7 @@ public final class Clients {
             var futures = IntStream.rangeClosed(1, clients).mapToObj(i -> CompletableFuture.supplyAsync(() -> {
                 try {
                     allReady.countDown();
-                    allReady.await();
+                    allReady.await(deadline.remainingNanos(), TimeUnit.NANOSECONDS); // late? send times out
                     return send(port, request, 1, Then.READ, deadline);
                 } catch (Throwable e) {
                     throw new AssertionError("concurrent client " + i + " of " + clients + " failed: " + e, e);
